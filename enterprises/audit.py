@@ -1,0 +1,219 @@
+"""The append-only, hash-chained audit trail of credit information (DOMAIN §11).
+
+Each row's hash covers its own columns and the previous row's hash. Appends lock
+the single chain-head row, so concurrent writers produce one line, and the head
+remembers the newest hash, so a removed tail is detected too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .actors import Actor
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-native form of a field value that survives a database round trip."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """Field values of a model instance, by attribute name (``department_id`` …)."""
+    concrete = [f for f in instance._meta.concrete_fields if f.attname not in ("updated_at",)]
+    wanted = set(fields) if fields is not None else None
+    return {
+        f.attname: jsonable(getattr(instance, f.attname))
+        for f in concrete
+        if wanted is None or f.attname in wanted or f.name in wanted
+    }
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute_hash(
+    *,
+    at: dt.datetime,
+    actor_user_id: int | None,
+    actor_token_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: Any,
+    after: Any,
+    reason: str,
+    prev_hash: str,
+) -> str:
+    payload = {
+        "at": _timestamp(at),
+        "actor_user_id": actor_user_id,
+        "actor_token_id": actor_token_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return compute_hash(
+        at=event.at,
+        actor_user_id=event.actor_user_id,
+        actor_token_id=event.actor_token_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        before=event.before,
+        after=event.after,
+        reason=event.reason,
+        prev_hash=event.prev_hash,
+    )
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(pk=1)
+    except IntegrityError:
+        pass  # another writer created it first
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def audit_append(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one row to the chain. Must run inside the transaction of the change it records."""
+    with transaction.atomic():
+        head = _locked_head()
+        user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+        event = AuditEvent(
+            at=timezone.now(),
+            actor_user_id=user.pk if user is not None else None,
+            actor_token_id=actor.token.pk if actor.token is not None else None,
+            actor_label=actor.label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before,
+            after=after,
+            reason=reason,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        head.last_hash = event.hash
+        head.last_event_id = event.pk
+        head.save(update_fields=["last_hash", "last_event_id"])
+    return event
+
+
+def audit_change(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    reason: str = "",
+    action: str | None = None,
+) -> AuditEvent | None:
+    """Record a create (``before`` is None) or the changed fields of an update.
+    An update that changed nothing writes no row."""
+    after_full = snapshot(instance)
+    object_type = instance._meta.label_lower
+    if before is None:
+        return audit_append(
+            actor=actor,
+            action=action or AuditEvent.Action.CREATE,
+            object_type=object_type,
+            object_id=instance.pk,
+            after=after_full,
+            reason=reason,
+        )
+    changed = {key for key, value in after_full.items() if before.get(key) != value}
+    if not changed:
+        return None
+    return audit_append(
+        actor=actor,
+        action=action or AuditEvent.Action.UPDATE,
+        object_type=object_type,
+        object_id=instance.pk,
+        before={key: before.get(key) for key in sorted(changed)},
+        after={key: after_full[key] for key in sorted(changed)},
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_id: int | None = None
+    problem: str = ""
+
+
+def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
+    """Walk the chain in id order and report the first row that does not verify."""
+    expected_prev = GENESIS
+    checked = 0
+    last_id: int | None = None
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != expected_prev:
+            return VerifyResult(
+                False,
+                checked,
+                event.pk,
+                "previous-hash link broken: a row before it was removed, inserted or altered",
+            )
+        if event_hash(event) != event.hash:
+            return VerifyResult(False, checked, event.pk, "content does not match its hash")
+        expected_prev = event.hash
+        last_id = event.pk
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_hash = head.last_hash if head is not None else GENESIS
+    if head_hash != expected_prev:
+        return VerifyResult(
+            False,
+            checked,
+            head.last_event_id if head is not None else last_id,
+            "chain head does not match the newest row: rows at the end were removed",
+        )
+    return VerifyResult(True, checked)

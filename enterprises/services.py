@@ -1,0 +1,267 @@
+"""Writes with rules for credit subjects and credit records.
+
+Every path that changes credit information — the admin, bulk import, the
+department API, tasks and commands — calls these functions. Each validates with
+``full_clean()``, runs in one transaction, writes the audit trail and marks the
+subject for rescoring.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .actors import Actor
+from .audit import audit_change, snapshot
+from .exceptions import DepartmentNotAllowed, StateTransitionNotAllowed
+from .models import CreditRecord, Department, FormerName, RecordState, Subject
+from .uscc import normalize_uscc
+
+log = logging.getLogger(__name__)
+
+# Fields of a subject that the registration API and imports may set.
+SUBJECT_FIELDS = (
+    "subject_type",
+    "name",
+    "legal_representative",
+    "enterprise_type",
+    "established_on",
+    "address",
+    "registered_capital",
+    "business_scope",
+    "registration_status",
+    "region_id",
+    "industry_id",
+    "id_number",
+)
+
+# Fields of a record that officials and departments set; state moves only through
+# ``record_state_set``.
+RECORD_FIELDS = (
+    "kind",
+    "decision_date",
+    "document_number",
+    "legal_basis",
+    "title",
+    "content",
+    "disclosure",
+    "severity",
+    "publicity_end",
+    "penalty_type",
+    "fine_amount",
+    "amount",
+    "valid_from",
+    "valid_until",
+    "tax_credit_level",
+    "tax_year",
+)
+
+# Allowed state changes (DOMAIN §6–§8). Expired, repaired and revoked are final
+# for the record; a correction after objection edits fields instead.
+STATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    RecordState.ACTIVE: frozenset(
+        {RecordState.UNDER_OBJECTION, RecordState.EXPIRED, RecordState.REPAIRED, RecordState.REVOKED}
+    ),
+    RecordState.UNDER_OBJECTION: frozenset(
+        {RecordState.ACTIVE, RecordState.REVOKED, RecordState.EXPIRED}
+    ),
+    RecordState.EXPIRED: frozenset(),
+    RecordState.REPAIRED: frozenset(),
+    RecordState.REVOKED: frozenset(),
+}
+
+
+def _unknown_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+
+
+def _request_rescore(subject_id: int) -> None:
+    """Mark the subject; the evaluation picks marked subjects up soon after the change."""
+    Subject.objects.filter(pk=subject_id).update(rescore_requested_at=timezone.now())
+
+
+# --- Subjects -------------------------------------------------------------------------
+
+
+def subject_upsert(
+    *,
+    actor: Actor,
+    uscc: str | None,
+    data: Mapping[str, Any],
+    override_reason: str = "",
+    former_names: list[str] | None = None,
+) -> tuple[Subject, bool]:
+    """Register a subject or update its basic information, keyed by its USCC.
+
+    A code whose check character fails is accepted only from an official (never
+    from a token) with a reason, and the acceptance is recorded (DOMAIN §2).
+    A changed name is kept as a former name.
+    """
+    _unknown_fields(data, SUBJECT_FIELDS)
+    if override_reason and actor.user is None:
+        raise ValidationError(
+            {"uscc_override_reason": _("Only an official may accept a code that fails its check.")}
+        )
+    code = normalize_uscc(uscc) if uscc else None
+    with transaction.atomic():
+        subject = (
+            Subject.objects.select_for_update().filter(uscc=code).first() if code else None
+        )
+        created = subject is None
+        before = None if created else snapshot(subject)
+        if subject is None:
+            subject = Subject(uscc=code)
+        old_name = subject.name
+        for name, value in data.items():
+            setattr(subject, name, value)
+        if override_reason:
+            subject.uscc_override = True
+            subject.uscc_override_reason = override_reason
+        subject.full_clean(validate_unique=True)
+        subject.save()
+        if not created and old_name and old_name != subject.name:
+            FormerName.objects.get_or_create(
+                subject=subject, name=old_name, defaults={"used_until": timezone.localdate()}
+            )
+        for former in former_names or []:
+            if former and former != subject.name:
+                FormerName.objects.get_or_create(subject=subject, name=former)
+        audit_change(actor=actor, instance=subject, before=before)
+    log.info("subject.upserted uscc=%s created=%s actor=%s", subject.uscc, created, actor.label)
+    return subject, created
+
+
+# --- Records ----------------------------------------------------------------------------
+
+
+def _check_department(actor: Actor, department: Department) -> None:
+    if not actor.may_write(department.pk):
+        raise DepartmentNotAllowed(field="department")
+
+
+def record_create(
+    *,
+    actor: Actor,
+    subject: Subject,
+    department: Department,
+    data: Mapping[str, Any],
+    reason: str = "",
+) -> CreditRecord:
+    """Enter a credit record for ``department`` (its officials or token only)."""
+    _unknown_fields(data, RECORD_FIELDS)
+    _check_department(actor, department)
+    record = CreditRecord(subject=subject, department=department, **data)
+    with transaction.atomic():
+        record.full_clean()
+        record.save(force_insert=True)
+        audit_change(actor=actor, instance=record, before=None, reason=reason)
+        _request_rescore(subject.pk)
+    log.info("record.created record=%s subject=%s actor=%s", record.pk, subject.pk, actor.label)
+    return record
+
+
+def record_update(
+    *,
+    actor: Actor,
+    record: CreditRecord,
+    data: Mapping[str, Any],
+    reason: str = "",
+    subject: Subject | None = None,
+) -> CreditRecord:
+    """Correct a record of the actor's own department. The audit row keeps what it was."""
+    _unknown_fields(data, RECORD_FIELDS)
+    _check_department(actor, record.department)
+    with transaction.atomic():
+        record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+        before = snapshot(record)
+        old_subject_id = record.subject_id
+        if subject is not None:
+            record.subject = subject
+        for name, value in data.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()
+        audit_change(actor=actor, instance=record, before=before, reason=reason)
+        _request_rescore(record.subject_id)
+        if old_subject_id != record.subject_id:
+            _request_rescore(old_subject_id)
+    log.info("record.updated record=%s actor=%s", record.pk, actor.label)
+    return record
+
+
+def record_upsert(
+    *,
+    actor: Actor,
+    subject: Subject,
+    department: Department,
+    data: Mapping[str, Any],
+    reason: str = "",
+) -> tuple[CreditRecord, bool]:
+    """Create a record, or update the one this department sent with the same document
+    number (departments resend; nothing is duplicated)."""
+    document_number = (data.get("document_number") or "").strip()
+    _check_department(actor, department)
+    with transaction.atomic():
+        existing = (
+            CreditRecord.objects.select_for_update()
+            .filter(department=department, document_number=document_number)
+            .first()
+            if document_number
+            else None
+        )
+        if existing is None:
+            return record_create(
+                actor=actor, subject=subject, department=department, data=data, reason=reason
+            ), True
+        return record_update(
+            actor=actor, record=existing, data=data, reason=reason, subject=subject
+        ), False
+
+
+def record_state_set(
+    *,
+    actor: Actor,
+    record: CreditRecord,
+    state: str,
+    reason: str,
+) -> CreditRecord:
+    """Move a record to another state (objection, expiry, repair, revocation).
+
+    Nothing is deleted; the audit row says who, when and why.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the state changes.")})
+    _check_department(actor, record.department)
+    with transaction.atomic():
+        record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+        if state not in STATE_TRANSITIONS.get(record.state, frozenset()):
+            raise StateTransitionNotAllowed(
+                _("A record that is “%(old)s” cannot become “%(new)s”.")
+                % {
+                    "old": RecordState(record.state).label,
+                    "new": RecordState(state).label if state in RecordState.values else state,
+                },
+                field="state",
+            )
+        before = snapshot(record)
+        record.state = state
+        record.state_changed_at = timezone.now()
+        record.save(update_fields=["state", "state_changed_at", "updated_at"])
+        audit_change(
+            actor=actor,
+            instance=record,
+            before=before,
+            reason=reason,
+            action="state",
+        )
+        _request_rescore(record.subject_id)
+    log.info("record.state record=%s state=%s actor=%s", record.pk, state, actor.label)
+    return record
