@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) manage.py bench
+	@echo "no benchmarks yet (they arrive with the province-scale issue; see docs/benchmarks.md)"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,8 @@ officials and tokens that write them, the audit trail and job-run rows."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -467,7 +469,11 @@ class CreditRecord(models.Model):
                 "Only revoked licences, orders to close down and permanent restrictions are "
                 "published without end."
             )
-        if self.publicity_end and self.decision_date and self.publicity_end < self.decision_date:
+        if (
+            isinstance(self.publicity_end, dt.date)
+            and isinstance(self.decision_date, dt.date)
+            and self.publicity_end < self.decision_date
+        ):
             errors["publicity_end"] = _("The end of publicity cannot be before the decision date.")
         if self.kind == RecordKind.PENALTY and not self.penalty_type:
             errors["penalty_type"] = _("An administrative penalty needs its type.")
@@ -482,7 +488,11 @@ class CreditRecord(models.Model):
                 errors["tax_year"] = _("A tax credit rating needs the year it rates.")
         elif self.tax_credit_level:
             errors["tax_credit_level"] = _("Only tax credit ratings have a level.")
-        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+        if (
+            isinstance(self.valid_from, dt.date)
+            and isinstance(self.valid_until, dt.date)
+            and self.valid_until < self.valid_from
+        ):
             errors["valid_until"] = _("The end of validity cannot be before its start.")
         if errors:
             raise ValidationError(errors)
