@@ -217,3 +217,20 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
             "chain head does not match the newest row: rows at the end were removed",
         )
     return VerifyResult(True, checked)
+
+
+def audit_verify_job() -> VerifyResult:
+    """The scheduled audit verification: a job-run row records the outcome, and a
+    broken chain fails the run so officials see it."""
+    from .jobs import job_run
+
+    with job_run("verify_audit") as progress:
+        result = audit_verify()
+        progress.advance(result.checked, checked=result.checked, ok=result.ok)
+        if not result.ok:
+            raise AuditChainBroken(f"row {result.broken_id}: {result.problem}")
+    return result
+
+
+class AuditChainBroken(Exception):
+    """The audit chain does not verify."""
