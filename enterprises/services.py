@@ -116,7 +116,7 @@ def subject_upsert(
             Subject.objects.select_for_update().filter(uscc=code).first() if code else None
         )
         created = subject is None
-        before = None if created else snapshot(subject)
+        before = None if subject is None else snapshot(subject)
         if subject is None:
             subject = Subject(uscc=code)
         old_name = subject.name
