@@ -45,7 +45,9 @@ def _check_broker() -> dict[str, object]:
 
     started = time.perf_counter()
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         client.ping()
     except Exception as exc:  # unreachable broker means "not ready"
         return {"ok": False, "error": exc.__class__.__name__}

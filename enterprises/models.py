@@ -133,7 +133,9 @@ class Subject(models.Model):
         default=False,
         help_text=_("Some codes issued in the past fail the checksum; an official accepted it."),
     )
-    uscc_override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    uscc_override_reason = models.CharField(
+        _("reason for the override"), max_length=300, blank=True
+    )
     id_number = models.CharField(
         _("identity number"),
         max_length=18,
@@ -210,7 +212,9 @@ class Subject(models.Model):
         """USCC per DOMAIN §2; a failed check character passes only with a recorded override."""
         if self.subject_type == self.SubjectType.NATURAL_PERSON:
             if self.uscc:
-                raise ValidationError({"uscc": _("Natural persons have no unified social credit code.")})
+                raise ValidationError(
+                    {"uscc": _("Natural persons have no unified social credit code.")}
+                )
             self.uscc = None
             return
         if not self.uscc:
@@ -417,7 +421,8 @@ class CreditRecord(models.Model):
                 name="record_severity_iff_negative",
             ),
             models.CheckConstraint(
-                condition=Q(publicity_end__isnull=True) | Q(publicity_end__gte=models.F("decision_date")),
+                condition=Q(publicity_end__isnull=True)
+                | Q(publicity_end__gte=models.F("decision_date")),
                 name="record_publicity_after_decision",
             ),
             models.CheckConstraint(
@@ -439,7 +444,9 @@ class CreditRecord(models.Model):
             # A credit file: a subject's records, newest first.
             models.Index(fields=["subject", "-decision_date"], name="record_subject_date_idx"),
             # Officials' admin list: a department's records, newest first.
-            models.Index(fields=["department", "-decision_date"], name="record_department_date_idx"),
+            models.Index(
+                fields=["department", "-decision_date"], name="record_department_date_idx"
+            ),
             # The expiry job: active records whose publicity has ended.
             models.Index(
                 fields=["publicity_end"],
@@ -456,14 +463,12 @@ class CreditRecord(models.Model):
         errors: dict[str, object] = {}
         negative = self.kind in NEGATIVE_KINDS
         if negative and not self.severity:
-            errors["severity"] = _("Negative information needs a severity (minor, general or serious).")
+            errors["severity"] = _(
+                "Negative information needs a severity (minor, general or serious)."
+            )
         if not negative and self.kind and self.severity:
             errors["severity"] = _("Only negative information has a severity; leave it empty.")
-        if (
-            negative
-            and self.publicity_end is None
-            and self.penalty_type not in PERMANENT_PENALTIES
-        ):
+        if negative and self.publicity_end is None and self.penalty_type not in PERMANENT_PENALTIES:
             errors["publicity_end"] = _(
                 "Negative information is published for a limited period: give its end date. "
                 "Only revoked licences, orders to close down and permanent restrictions are "
@@ -483,7 +488,9 @@ class CreditRecord(models.Model):
             errors["fine_amount"] = _("A fine needs its amount in yuan.")
         if self.kind == RecordKind.TAX_CREDIT_RATING:
             if not self.tax_credit_level:
-                errors["tax_credit_level"] = _("A tax credit rating needs its level (A, B, M, C, D).")
+                errors["tax_credit_level"] = _(
+                    "A tax credit rating needs its level (A, B, M, C, D)."
+                )
             if not self.tax_year:
                 errors["tax_year"] = _("A tax credit rating needs the year it rates.")
         elif self.tax_credit_level:
@@ -621,6 +628,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
         verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"head #{self.last_event_id} {self.last_hash[:12]}"
 
 
 class JobRun(models.Model):

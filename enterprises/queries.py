@@ -12,7 +12,9 @@ def home_figures() -> dict[str, int]:
     from .models import Subject
 
     return {
-        "subjects": Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON).count(),
+        "subjects": Subject.objects.exclude(
+            subject_type=Subject.SubjectType.NATURAL_PERSON
+        ).count(),
         "public_records": CreditRecord.objects.public().count(),
         "departments": Department.objects.count(),
     }

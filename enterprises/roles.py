@@ -56,9 +56,7 @@ def ensure_roles() -> None:
     reviewer, _ = Group.objects.get_or_create(name=GROUP_CREDIT_CENTRE_REVIEWER)
     reviewer.permissions.set(_permissions(_REVIEWER))
     administrator, _ = Group.objects.get_or_create(name=GROUP_ADMINISTRATOR)
-    admin_perms = Permission.objects.filter(
-        content_type__app_label__in=ADMIN_APPS
-    ).exclude(codename__startswith="delete_") | Permission.objects.filter(
-        content_type__app_label="auth"
-    )
+    admin_perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
+        codename__startswith="delete_"
+    ) | Permission.objects.filter(content_type__app_label="auth")
     administrator.permissions.set(admin_perms)

@@ -66,7 +66,12 @@ RECORD_FIELDS = (
 # for the record; a correction after objection edits fields instead.
 STATE_TRANSITIONS: dict[str, frozenset[str]] = {
     RecordState.ACTIVE: frozenset(
-        {RecordState.UNDER_OBJECTION, RecordState.EXPIRED, RecordState.REPAIRED, RecordState.REVOKED}
+        {
+            RecordState.UNDER_OBJECTION,
+            RecordState.EXPIRED,
+            RecordState.REPAIRED,
+            RecordState.REVOKED,
+        }
     ),
     RecordState.UNDER_OBJECTION: frozenset(
         {RecordState.ACTIVE, RecordState.REVOKED, RecordState.EXPIRED}
@@ -112,9 +117,7 @@ def subject_upsert(
         )
     code = normalize_uscc(uscc) if uscc else None
     with transaction.atomic():
-        subject = (
-            Subject.objects.select_for_update().filter(uscc=code).first() if code else None
-        )
+        subject = Subject.objects.select_for_update().filter(uscc=code).first() if code else None
         created = subject is None
         before = None if subject is None else snapshot(subject)
         if subject is None:

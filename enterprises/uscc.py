@@ -44,9 +44,7 @@ def validate_uscc(value: str) -> str:
     code = normalize_uscc(value)
     if len(code) != USCC_LENGTH:
         raise USCCError(
-            _(
-                "A Unified Social Credit Code has 18 characters; this one has %(n)d."
-            ),
+            _("A Unified Social Credit Code has 18 characters; this one has %(n)d."),
             code="length",
             params={"n": len(code)},
         )
@@ -68,10 +66,7 @@ def validate_uscc(value: str) -> str:
         )
     if not code[2:8].isdigit():
         raise USCCError(
-            _(
-                "Characters 3–8 (“%(division)s”) must be a six-digit administrative "
-                "division code."
-            ),
+            _("Characters 3–8 (“%(division)s”) must be a six-digit administrative division code."),
             code="division",
             params={"division": code[2:8]},
         )

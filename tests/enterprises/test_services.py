@@ -46,7 +46,9 @@ def test_officer_writes_only_own_department():
     record = record_create(actor=officer, subject=subject, department=own, data=penalty())
     assert record.department == own
     with pytest.raises(DepartmentNotAllowed):
-        record_create(actor=officer, subject=subject, department=other, data=penalty(document_number="x"))
+        record_create(
+            actor=officer, subject=subject, department=other, data=penalty(document_number="x")
+        )
     foreign = CreditRecordFactory(department=other)
     with pytest.raises(DepartmentNotAllowed):
         record_update(actor=officer, record=foreign, data={"title": "改"}, reason="r")
@@ -112,7 +114,9 @@ def test_trust_keeping_record_has_no_severity():
 
 def test_upsert_by_department_and_document_number():
     department, subject = DepartmentFactory(), SubjectFactory()
-    first, created = record_upsert(actor=SYSTEM, subject=subject, department=department, data=penalty())
+    first, created = record_upsert(
+        actor=SYSTEM, subject=subject, department=department, data=penalty()
+    )
     again, created_again = record_upsert(
         actor=SYSTEM, subject=subject, department=department, data=penalty(title="超标排放（更正）")
     )
