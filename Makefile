@@ -24,6 +24,7 @@ install: $(STAMP)
 # Serve the site with demo data: SQLite and nothing else unless DATABASE_URL / REDIS_URL are set.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_schedules
 	$(PY) manage.py seed_demo --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
