@@ -206,5 +206,8 @@ LOGGING = {
 }
 
 # --- Project settings -------------------------------------------------------------------------
-# Upper bound of rows a bulk import file may hold (keeps one transaction bounded).
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Bulk import runs inside one transaction (all or nothing) at roughly 60–300 rows/s, and
+# holds the audit-chain lock meanwhile: keep web uploads to a minute or two. Larger files
+# go through `manage.py import_records`, which accepts --max-rows.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

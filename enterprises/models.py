@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -152,6 +153,7 @@ class Subject(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
     )
     business_scope = models.TextField(_("business scope"), blank=True)
     registration_status = models.CharField(
@@ -382,7 +384,12 @@ class CreditRecord(models.Model):
         _("penalty type"), max_length=24, choices=PenaltyType.choices, blank=True
     )
     fine_amount = models.DecimalField(
-        _("fine (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("fine (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     amount = models.DecimalField(
         _("amount (yuan)"),
@@ -390,6 +397,7 @@ class CreditRecord(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("Arrears owed or amount donated, where the kind has one."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -413,6 +421,9 @@ class CreditRecord(models.Model):
                 fields=["department", "document_number"],
                 condition=~Q(document_number=""),
                 name="record_department_document_unique",
+                violation_error_message=_(
+                    "This department already has a record with this document number."
+                ),
             ),
             # Negative information always carries a severity; other kinds never do.
             models.CheckConstraint(
@@ -446,6 +457,14 @@ class CreditRecord(models.Model):
             # Officials' admin list: a department's records, newest first.
             models.Index(
                 fields=["department", "-decision_date"], name="record_department_date_idx"
+            ),
+            # Reviewers' unfiltered admin list, newest first.
+            models.Index(fields=["-decision_date", "-id"], name="record_decision_date_idx"),
+            # Admin search by document number across departments.
+            models.Index(
+                fields=["document_number"],
+                name="record_document_number_idx",
+                condition=~Q(document_number=""),
             ),
             # The expiry job: active records whose publicity has ended.
             models.Index(

@@ -103,12 +103,14 @@ def subject_upsert(
     data: Mapping[str, Any],
     override_reason: str = "",
     former_names: list[str] | None = None,
+    subject: Subject | None = None,
 ) -> tuple[Subject, bool]:
     """Register a subject or update its basic information, keyed by its USCC.
 
     A code whose check character fails is accepted only from an official (never
     from a token) with a reason, and the acceptance is recorded (DOMAIN §2).
-    A changed name is kept as a former name.
+    A changed name is kept as a former name. Pass ``subject`` to update a known
+    subject by id (natural persons have no code).
     """
     _unknown_fields(data, SUBJECT_FIELDS)
     if override_reason and actor.user is None:
@@ -144,6 +146,28 @@ def subject_upsert(
 
 # --- Records ----------------------------------------------------------------------------
 
+# Fields that only check constraints read. ``CreditRecord.clean()`` and field validators
+# enforce those rules with a message on the field at fault (the database keeps the
+# constraints as a backstop), so ``full_clean`` need not re-run each one as a query; the
+# department + document-number uniqueness is still validated.
+_CHECKED_IN_CLEAN = frozenset(
+    {
+        "kind",
+        "severity",
+        "publicity_end",
+        "decision_date",
+        "fine_amount",
+        "amount",
+        "valid_from",
+        "valid_until",
+    }
+)
+
+
+def _record_validate(record: CreditRecord) -> None:
+    record.full_clean(validate_constraints=False)
+    record.validate_constraints(exclude=set(_CHECKED_IN_CLEAN))
+
 
 def _check_department(actor: Actor, department: Department) -> None:
     if not actor.may_write(department.pk):
@@ -163,7 +187,7 @@ def record_create(
     _check_department(actor, department)
     record = CreditRecord(subject=subject, department=department, **data)
     with transaction.atomic():
-        record.full_clean()
+        _record_validate(record)
         record.save(force_insert=True)
         audit_change(actor=actor, instance=record, before=None, reason=reason)
         _request_rescore(subject.pk)
@@ -190,7 +214,7 @@ def record_update(
             record.subject = subject
         for name, value in data.items():
             setattr(record, name, value)
-        record.full_clean()
+        _record_validate(record)
         record.save()
         audit_change(actor=actor, instance=record, before=before, reason=reason)
         _request_rescore(record.subject_id)

@@ -14,9 +14,12 @@ import hmac
 import logging
 import secrets
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .actors import Actor
+from .audit import audit_append
 from .models import Department, DepartmentToken
 
 log = logging.getLogger(__name__)
@@ -34,15 +37,36 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def token_issue(*, department: Department, label: str = "") -> tuple[DepartmentToken, str]:
+def _audit(actor: Actor, token: DepartmentToken, action: str, reason: str) -> None:
+    # Who may write credit information is part of the trail; the hash of the key is not.
+    audit_append(
+        actor=actor,
+        action=action,
+        object_type="enterprises.departmenttoken",
+        object_id=token.pk,
+        after={
+            "department": token.department.code,
+            "label": token.label,
+            "prefix": token.prefix,
+            "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        },
+        reason=reason,
+    )
+
+
+def token_issue(
+    *, department: Department, label: str = "", actor: Actor | None = None
+) -> tuple[DepartmentToken, str]:
     """Create a token for ``department``; return it and the key, which is never stored."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    token = DepartmentToken.objects.create(
-        department=department,
-        label=label,
-        prefix=key[:PREFIX_LENGTH],
-        key_hash=key_hash(key),
-    )
+    with transaction.atomic():
+        token = DepartmentToken.objects.create(
+            department=department,
+            label=label,
+            prefix=key[:PREFIX_LENGTH],
+            key_hash=key_hash(key),
+        )
+        _audit(actor or Actor.for_system("issue_token"), token, "create", "token issued")
     log.info("token.issued token=%s department=%s", token.pk, department.code)
     return token, key
 
@@ -71,11 +95,16 @@ def token_authenticate(key: str) -> DepartmentToken | None:
     return token
 
 
-def token_revoke(*, token: DepartmentToken) -> DepartmentToken:
+def token_revoke(*, token: DepartmentToken, actor: Actor | None = None) -> DepartmentToken:
     """Refuse the token from now on. Idempotent: a revoked token keeps its first date."""
     if token.revoked_at is None:
         now = timezone.now()
-        DepartmentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
-        token.refresh_from_db(fields=["revoked_at"])
+        with transaction.atomic():
+            changed = DepartmentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+            token.refresh_from_db(fields=["revoked_at"])
+            if changed:
+                _audit(actor or Actor.for_system("token_revoke"), token, "state", "token revoked")
         log.info("token.revoked token=%s department=%s", token.pk, token.department_id)
     return token

@@ -111,3 +111,18 @@ def test_issue_token_refuses_an_overlong_label():
     with pytest.raises(CommandError, match="100"):
         call_command("issue_token", "zj-amr", "--label", "x" * 101, stdout=StringIO())
     assert not DepartmentToken.objects.exists()
+
+
+def test_issue_and_revoke_are_in_the_audit_trail():
+    from enterprises.actors import Actor
+    from enterprises.audit import audit_verify
+    from enterprises.models import AuditEvent
+
+    token, _key = token_issue(department=Department.objects.get(code="zj-tax"), label="batch")
+    token_revoke(token=token, actor=Actor.for_system("tests"))
+    token_revoke(token=token)  # idempotent: no second row
+    events = list(AuditEvent.objects.filter(object_type="enterprises.departmenttoken"))
+    assert [e.action for e in events] == ["create", "state"]
+    assert events[0].after["prefix"] == token.prefix and "key_hash" not in events[0].after
+    assert events[1].after["revoked_at"] is not None
+    assert audit_verify().ok
