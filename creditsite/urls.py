@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("enterprises.urls")),
 ]
 
-admin.site.site_header = "CreditSite"
-admin.site.site_title = "CreditSite"
+admin.site.site_header = _("CreditSite administration")
+admin.site.site_title = _("CreditSite administration")
+admin.site.index_title = _("Credit information management")

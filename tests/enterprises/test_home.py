@@ -23,3 +23,17 @@ def test_home_is_chinese_by_default_with_an_english_switch(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     assert response.headers["Content-Language"] == "en"
     assert "Source departments" in response.content.decode()
+
+
+def test_browser_language_does_not_switch_pages_to_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert "数据来源部门" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    assert client.get("/").headers["Content-Language"] == "en"
+
+
+def test_api_follows_accept_language(client):
+    response = client.get("/api/v1/departments/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.headers["Content-Language"] == "en"
+    assert client.get("/api/v1/departments/").headers["Content-Language"] == "zh-hans"
