@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import KINDS, NEGATIVE_KINDS, Category, RecordKind
-from .uscc import USCCError, validate_uscc
+from ..kinds import KINDS, NEGATIVE_KINDS, Category, RecordKind
+from ..uscc import USCCError, validate_uscc
 
 
 class Region(models.Model):

@@ -1,0 +1,52 @@
+"""Models of credit subjects and their credit information.
+
+core: subjects, departments, credit records, officials, tokens, audit trail, job runs.
+evaluation: the indicator catalogue and public credit evaluations (evaluation issue).
+public: what the public site adds (policies, credit commitments, issued reports).
+"""
+
+from .core import (
+    PERMANENT_PENALTIES,
+    AuditChainHead,
+    AuditEvent,
+    CreditRecord,
+    CreditRecordQuerySet,
+    Department,
+    DepartmentToken,
+    Disclosure,
+    FormerName,
+    Industry,
+    JobRun,
+    OfficialProfile,
+    PenaltyType,
+    RecordState,
+    Region,
+    Severity,
+    Subject,
+    SubjectQuerySet,
+    TaxCreditLevel,
+)
+from .evaluation import *  # noqa: F403
+from .public import *  # noqa: F403
+
+__all__ = [
+    "PERMANENT_PENALTIES",
+    "AuditChainHead",
+    "AuditEvent",
+    "CreditRecord",
+    "CreditRecordQuerySet",
+    "Department",
+    "DepartmentToken",
+    "Disclosure",
+    "FormerName",
+    "Industry",
+    "JobRun",
+    "OfficialProfile",
+    "PenaltyType",
+    "RecordState",
+    "Region",
+    "Severity",
+    "Subject",
+    "SubjectQuerySet",
+    "TaxCreditLevel",
+]

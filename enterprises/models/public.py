@@ -1,0 +1,3 @@
+"""Models of the public site: policies, credit commitments, issued reports."""
+
+__all__: list[str] = []
