@@ -88,8 +88,11 @@ def _unknown_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
 
 
-def _request_rescore(subject_id: int) -> None:
-    """Mark the subject; the evaluation picks marked subjects up soon after the change."""
+def subject_rescore_request(subject_id: int) -> None:
+    """Mark the subject for rescoring after a change to what counts for its score.
+
+    Everyone who changes records, list entries, expiry or repair calls this.
+    """
     Subject.objects.filter(pk=subject_id).update(rescore_requested_at=timezone.now())
 
 
@@ -190,7 +193,7 @@ def record_create(
         _record_validate(record)
         record.save(force_insert=True)
         audit_change(actor=actor, instance=record, before=None, reason=reason)
-        _request_rescore(subject.pk)
+        subject_rescore_request(subject.pk)
     log.info("record.created record=%s subject=%s actor=%s", record.pk, subject.pk, actor.label)
     return record
 
@@ -217,9 +220,9 @@ def record_update(
         _record_validate(record)
         record.save()
         audit_change(actor=actor, instance=record, before=before, reason=reason)
-        _request_rescore(record.subject_id)
+        subject_rescore_request(record.subject_id)
         if old_subject_id != record.subject_id:
-            _request_rescore(old_subject_id)
+            subject_rescore_request(old_subject_id)
     log.info("record.updated record=%s actor=%s", record.pk, actor.label)
     return record
 
@@ -289,6 +292,6 @@ def record_state_set(
             reason=reason,
             action="state",
         )
-        _request_rescore(record.subject_id)
+        subject_rescore_request(record.subject_id)
     log.info("record.state record=%s state=%s actor=%s", record.pk, state, actor.label)
     return record
