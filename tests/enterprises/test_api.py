@@ -529,7 +529,7 @@ def test_a_failure_after_the_first_write_leaves_nothing(amr_client, subject, mon
     def broken(subject_id: int) -> None:
         raise RuntimeError("rescoring queue unavailable")
 
-    monkeypatch.setattr(services, "_request_rescore", broken)
+    monkeypatch.setattr(services, "subject_rescore_request", broken)
     before = counts()
 
     with pytest.raises(RuntimeError):
