@@ -26,14 +26,21 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_schedules
 	$(PY) manage.py seed_demo --enterprises $(DEMO_ENTERPRISES) --seed $(DEMO_SEED) --if-empty
+	$(PY) manage.py rescore
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite (SQLite unless DATABASE_URL is set).
 test: $(STAMP)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# Rescoring 100,000 enterprises (~400,000 records) on a scratch PostgreSQL database, timed
+# next to a bare SQL aggregate in the same process (docs/benchmarks.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cs_bench
+BENCH_ENTERPRISES ?= 100000
 bench: $(STAMP)
-	@echo "no benchmarks yet (they arrive with the province-scale issue; see docs/benchmarks.md)"
+	$(PY) -c "import psycopg, sys; u = sys.argv[1]; base, name = u.rsplit('/', 1); c = psycopg.connect(base + '/postgres', autocommit=True); c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute('CREATE DATABASE \"' + name + '\" TEMPLATE template0 ENCODING UTF8 LC_CTYPE \'C.UTF-8\' LC_COLLATE \'C.UTF-8\'')" $(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --enterprises $(BENCH_ENTERPRISES)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

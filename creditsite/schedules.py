@@ -63,6 +63,25 @@ SCHEDULES: dict[str, Schedule] = {
         ),
         command="verify_audit",
     ),
+    "rescore-nightly": Schedule(
+        task="enterprises.rescore_all",
+        crontab=Crontab(minute="0", hour="2"),
+        description=_(
+            "Rescore every credit subject against the active evaluation catalogue, in "
+            "id-range chunks; a crashed run is resumed where it stopped."
+        ),
+        command="rescore",
+    ),
+    "expire-records-nightly": Schedule(
+        task="repair.expire_records",
+        crontab=Crontab(minute="0", hour="1"),
+        description=_(
+            "End the publicity of credit records and list entries whose period is over "
+            "(nothing is deleted; each change is audited and the subject rescored); a "
+            "missed night is caught up by the next run."
+        ),
+        command="expire_records",
+    ),
 }
 
 

@@ -12,7 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("lists.api")),
     path("api/v1/", include("enterprises.api.urls")),
+    path("", include("lists.urls")),
     path("", include("enterprises.urls")),
 ]
 

@@ -50,6 +50,7 @@ from stdnum.cn import ric
 
 from .actors import Actor
 from .audit import audit_append
+from .demo_public import demo_commitments
 from .exceptions import DomainError
 from .kinds import RecordKind
 from .models import (
@@ -65,6 +66,7 @@ from .models import (
     Severity,
     Subject,
 )
+from .pinyin import search_keys
 from .reference import GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER, REGIONS
 from .roles import ensure_roles
 from .uscc import ALPHABET, build_uscc
@@ -2319,6 +2321,11 @@ def demo_seed(
 
     def write(batch: list[SubjectRows]) -> None:
         subjects = [Subject(**rows.subject) for rows in batch]
+        for rows, subject in zip(batch, subjects, strict=True):
+            # Public search by pinyin (enterprises/pinyin.py), as subject_upsert does.
+            subject.search_pinyin, subject.search_initials = search_keys(
+                [subject.name, *(values["name"] for values in rows.former_names)]
+            )
         former: list[FormerName] = []
         records: list[CreditRecord] = []
         with transaction.atomic():
@@ -2368,6 +2375,10 @@ def demo_seed(
         if result.subjects:
             _audit_run(result, seed, reason="demo data (failed part-way)")
         raise
+    demo_commitments(seed=seed, as_of=as_of)  # published credit commitments (public site)
+    from lists.demo import demo_lists  # red and black list entries (lists issue)
+
+    demo_lists(seed=seed, as_of=as_of)
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

@@ -8,6 +8,7 @@ subject for rescoring.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -19,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from .actors import Actor
 from .audit import audit_change, snapshot
-from .exceptions import DepartmentNotAllowed, StateTransitionNotAllowed
+from .exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
 from .models import CreditRecord, Department, FormerName, RecordState, Subject
+from .pinyin import search_keys
 from .uscc import normalize_uscc
 
 log = logging.getLogger(__name__)
@@ -91,9 +93,20 @@ def _unknown_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
 def subject_rescore_request(subject_id: int) -> None:
     """Mark the subject for rescoring after a change to what counts for its score.
 
-    Everyone who changes records, list entries, expiry or repair calls this.
+    Everyone who changes records, list entries, expiry or repair calls this. Once the
+    transaction commits, the task "enterprises.rescore_subject" rescores the subject (in
+    process without a broker); duplicates from several changes find the request served
+    and do nothing. A failure to queue is logged, not raised: the change is committed
+    and the nightly job scores the subject anyway.
     """
     Subject.objects.filter(pk=subject_id).update(rescore_requested_at=timezone.now())
+
+    def queue() -> None:
+        from .tasks import rescore_subject_task
+
+        rescore_subject_task.delay(subject_id)
+
+    transaction.on_commit(queue, robust=True)
 
 
 # --- Subjects -------------------------------------------------------------------------
@@ -142,9 +155,19 @@ def subject_upsert(
         for former in former_names or []:
             if former and former != subject.name:
                 FormerName.objects.get_or_create(subject=subject, name=former)
+        _subject_search_keys_refresh(subject)
         audit_change(actor=actor, instance=subject, before=before)
     log.info("subject.upserted uscc=%s created=%s actor=%s", subject.uscc, created, actor.label)
     return subject, created
+
+
+def _subject_search_keys_refresh(subject: Subject) -> None:
+    """Public search finds a subject by the pinyin of its current and former names."""
+    names = [subject.name, *subject.former_names.values_list("name", flat=True)]
+    subject.search_pinyin, subject.search_initials = search_keys(names)
+    Subject.objects.filter(pk=subject.pk).update(
+        search_pinyin=subject.search_pinyin, search_initials=subject.search_initials
+    )
 
 
 # --- Records ----------------------------------------------------------------------------
@@ -177,6 +200,41 @@ def _check_department(actor: Actor, department: Department) -> None:
         raise DepartmentNotAllowed(field="department")
 
 
+def _publicity_fill(record: CreditRecord) -> Any:
+    """Negative information given without an end of publicity gets the end date of the
+    rule edition in force on its decision date (repair.rules, DOMAIN §6/§12)."""
+    if record.publicity_end is not None or not record.kind or not record.severity:
+        return None
+    if isinstance(record.decision_date, str):
+        try:
+            record.decision_date = dt.date.fromisoformat(record.decision_date)
+        except ValueError:
+            return None  # full_clean reports the date
+    if not isinstance(record.decision_date, dt.date):
+        return None
+    from repair.rules import publicity_for_record
+
+    from .kinds import NEGATIVE_KINDS
+
+    if record.kind not in NEGATIVE_KINDS:
+        return None
+    try:
+        publicity = publicity_for_record(record)
+    except DomainError as error:
+        raise ValidationError({error.field: error.message}) from None
+    record.publicity_end = publicity.end
+    return publicity
+
+
+def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
+    from repair.models import RecordEdition
+
+    RecordEdition.objects.update_or_create(
+        record_id=record.pk,
+        defaults={"edition": publicity.edition, "permanent_reason": publicity.permanent_reason},
+    )
+
+
 def record_create(
     *,
     actor: Actor,
@@ -190,8 +248,11 @@ def record_create(
     _check_department(actor, department)
     record = CreditRecord(subject=subject, department=department, **data)
     with transaction.atomic():
+        publicity = _publicity_fill(record)
         _record_validate(record)
         record.save(force_insert=True)
+        if publicity is not None:
+            _publicity_edition_store(record, publicity)
         audit_change(actor=actor, instance=record, before=None, reason=reason)
         subject_rescore_request(subject.pk)
     log.info("record.created record=%s subject=%s actor=%s", record.pk, subject.pk, actor.label)

@@ -4,4 +4,14 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("enterprises/<str:code>/", views.enterprise_file, name="enterprise-file"),
+    path("enterprises/<str:code>/report.pdf", views.report_pdf, name="enterprise-report"),
+    path("reports/verify/<str:code>/", views.report_verify, name="report-verify"),
+    path("commitments/", views.commitments, name="commitments"),
+    path("policies/", views.policies, name="policies"),
+    # Guidance until the online objection and repair applications (their own issue)
+    # replace these two pages at the same addresses.
+    path("repair/", views.repair_guide, name="repair-guide"),
+    path("objections/new/", views.objection_guide, name="objection-guide"),
 ]

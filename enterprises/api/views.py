@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -18,9 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from enterprises import queries
 from enterprises.actors import Actor
 from enterprises.exceptions import DepartmentNotAllowed
-from enterprises.models import Department, DepartmentToken
+from enterprises.forms import SearchForm
+from enterprises.models import Department, DepartmentToken, Subject
 from enterprises.services import record_upsert, subject_upsert
 
 from .authentication import DepartmentTokenAuthentication
@@ -153,8 +156,138 @@ _SUBJECT_EXAMPLE = {
 }
 
 
+class SearchResultSerializer(serializers.Serializer):
+    """One organisation found by the public search (natural persons are never listed)."""
+
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    subject_type = serializers.CharField()
+    legal_representative = serializers.CharField()
+    registration_status = serializers.CharField()
+    region = serializers.CharField(source="region_id", allow_null=True)
+    industry = serializers.CharField(source="industry_id", allow_null=True)
+    label = serializers.SerializerMethodField(
+        help_text=_("“punished” (失信惩戒对象), “encouraged” (守信激励对象) or null.")
+    )
+    score = serializers.SerializerMethodField()
+    grade = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text=_("The public credit file."))
+
+    def get_label(self, subject: Subject) -> str | None:
+        label = getattr(subject, "public_label", None)
+        return str(label.value) if label else None
+
+    def get_score(self, subject: Subject) -> int | None:
+        evaluation = queries.subject_evaluation(subject)
+        return evaluation.score if evaluation else None
+
+    def get_grade(self, subject: Subject) -> str | None:
+        evaluation = queries.subject_evaluation(subject)
+        return evaluation.grade if evaluation else None
+
+    def get_url(self, subject: Subject) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(reverse("enterprise-file", args=[subject.uscc]))
+
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text=_("Matches, counted up to 10,001."))
+    count_capped = serializers.BooleanField(help_text=_("True when there are more than 10,000."))
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    uscc_error = serializers.CharField(
+        help_text=_(
+            "Why the query, which looks like a code, is not a valid one (names were searched)."
+        )
+    )
+    notice = serializers.CharField()
+    results = SearchResultSerializer(many=True)
+
+
+def _search_parameters() -> list[OpenApiParameter]:
+    described = {
+        "q": _("Name or part of it (2+ characters), pinyin or initials, or a full USCC."),
+        "region": _("Administrative division code; a city covers its counties."),
+        "grade": _("Credit grade A–E."),
+        "status": _("Registration status."),
+        "list": _("“red” or “black”: subjects with an entry in force on such a list."),
+        "industry": _("GB/T 4754 section letter."),
+        "page": _("Page number (20 per page)."),
+    }
+    return [OpenApiParameter(name, str, description=text) for name, text in described.items()]
+
+
 class EnterpriseView(DepartmentWriteView):
     field_names = {"region_id": "region", "industry_id": "industry"}
+
+    @extend_schema(
+        summary=_("Search credit subjects"),
+        description=_(
+            "The public search of the site (/search/) as JSON, with the same parameters. "
+            "A full valid code returns that one subject; a query that looks like a code but "
+            "is not valid says why in `uscc_error` and is still searched as a name. Natural "
+            "persons are never listed. Public; no token needed."
+        ),
+        tags=["enterprises"],
+        parameters=_search_parameters(),
+        responses={
+            200: SearchPageSerializer,
+            400: _bad_request(
+                _error_example(
+                    "Unknown grade",
+                    "grade",
+                    "Select a valid choice. F is not one of the available choices.",
+                    "invalid_choice",
+                    "400",
+                )
+            ),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {
+                    name: [
+                        exceptions.ErrorDetail(error["message"], code=error["code"])
+                        for error in errors
+                    ]
+                    for name, errors in form.errors.get_json_data().items()
+                }
+            )
+        data = form.cleaned_data
+        result = queries.subject_search(
+            q=data["q"],
+            region=data["region"],
+            grade=data["grade"],
+            status=data["status"],
+            list_color=data["list"],
+            industry=data["industry"],
+            page=data["page"],
+        )
+        page = result.page
+
+        def link(number: int) -> str:
+            params = request.query_params.copy()
+            params["page"] = str(number)
+            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+        body = {
+            "count": min(page.count, queries.COUNT_CAP) if page else 0,
+            "count_capped": bool(page and page.capped),
+            "page": page.number if page else 1,
+            "pages": page.pages if page else 0,
+            "next": link(page.number + 1) if page and page.has_next else None,
+            "previous": link(page.number - 1) if page and page.has_previous else None,
+            "uscc_error": result.uscc_error,
+            "notice": result.notice,
+            "results": SearchResultSerializer(
+                result.subjects, many=True, context={"request": request}
+            ).data,
+        }
+        return Response(body)
 
     @extend_schema(
         summary=_("Register or update a credit subject"),

@@ -168,6 +168,15 @@ class Subject(models.Model):
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Public search by pinyin (enterprises/pinyin.py): the full pinyin and the initials
+    # of the current and former names, lower case, one name per space-separated word.
+    # Kept up to date by enterprises.services.subject_upsert and the demo seed.
+    search_pinyin = models.TextField(
+        _("pinyin of the names"), blank=True, default="", editable=False
+    )
+    search_initials = models.TextField(
+        _("pinyin initials of the names"), blank=True, default="", editable=False
+    )
     rescore_requested_at = models.DateTimeField(
         _("rescoring requested at"),
         null=True,
@@ -487,12 +496,9 @@ class CreditRecord(models.Model):
             )
         if not negative and self.kind and self.severity:
             errors["severity"] = _("Only negative information has a severity; leave it empty.")
-        if negative and self.publicity_end is None and self.penalty_type not in PERMANENT_PENALTIES:
-            errors["publicity_end"] = _(
-                "Negative information is published for a limited period: give its end date. "
-                "Only revoked licences, orders to close down and permanent restrictions are "
-                "published without end."
-            )
+        # An empty end of publicity on negative information is filled by
+        # enterprises.services.record_create from the rule edition in force on the
+        # decision date (repair.rules), which also decides the permanent cases.
         if (
             isinstance(self.publicity_end, dt.date)
             and isinstance(self.decision_date, dt.date)

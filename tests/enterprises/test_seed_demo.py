@@ -89,6 +89,12 @@ def snapshot() -> tuple[list[tuple], list[tuple]]:
 
 
 def wipe() -> None:
+    from enterprises.models import CreditCommitment
+    from lists.models import ListEntry
+
+    # The seed also writes list entries and credit commitments, which protect subjects.
+    ListEntry.objects.all().delete()
+    CreditCommitment.objects.all().delete()
     CreditRecord.objects.all().delete()
     FormerName.objects.all().delete()
     Subject.objects.all().delete()

@@ -62,7 +62,6 @@ def test_officer_writes_only_own_department():
     ("overrides", "field"),
     [
         ({"severity": ""}, "severity"),
-        ({"publicity_end": None}, "publicity_end"),
         ({"publicity_end": dt.date(2024, 1, 1)}, "publicity_end"),
         ({"penalty_type": ""}, "penalty_type"),
         ({"fine_amount": None}, "fine_amount"),

@@ -1,0 +1,103 @@
+"""Forms of the public site: they parse query strings for the pages and the public API,
+so both accept the same parameters and refuse bad ones with the same messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import CommitmentType, Department, Grade, Industry, Region, Subject
+
+LIST_CHOICES = [("red", _("On a red list")), ("black", _("On a black list"))]
+MAX_QUERY_LENGTH = 100
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+class SearchForm(forms.Form):
+    """GET parameters of /search/ and GET /api/v1/enterprises/."""
+
+    q = forms.CharField(
+        label=_("Name, part of a name, unified social credit code or pinyin"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        strip=True,
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    grade = forms.ChoiceField(
+        label=_("Credit grade"), required=False, choices=[("", _("Any")), *Grade.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Registration status"),
+        required=False,
+        choices=[("", _("Any")), *Subject.RegistrationStatus.choices],
+    )
+    list = forms.ChoiceField(
+        label=_("List membership"), required=False, choices=[("", _("Any")), *LIST_CHOICES]
+    )
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = _english()
+        regions = list(Region.objects.order_by("code").values_list("code", "name_zh", "name_en"))
+        region_field: Any = self.fields["region"]
+        region_field.choices = [
+            ("", _("Anywhere")),
+            *(
+                # Counties are indented under their city; a city covers its counties.
+                (code, ("" if code.endswith("00") else "— ") + (en if english else zh))
+                for code, zh, en in regions
+            ),
+        ]
+        industries = Industry.objects.order_by("code").values_list("code", "name_zh", "name_en")
+        industry_field: Any = self.fields["industry"]
+        industry_field.choices = [
+            ("", _("Any")),
+            *((code, f"{code} {en if english else zh}") for code, zh, en in industries),
+        ]
+
+    def has_criteria(self) -> bool:
+        data = self.cleaned_data
+        return any(
+            data.get(name) for name in ("q", "region", "grade", "status", "list", "industry")
+        )
+
+
+class CommitmentFilterForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Accepting unit"), required=False)
+    type = forms.ChoiceField(
+        label=_("Commitment type"),
+        required=False,
+        choices=[("", _("Any")), *CommitmentType.choices],
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = _english()
+        units = Department.objects.filter(commitments__isnull=False).distinct().order_by("code")
+        unit_field: Any = self.fields["unit"]
+        unit_field.choices = [
+            ("", _("Any")),
+            *((d.code, d.name_en if english else d.name_zh) for d in units),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return data

@@ -1,0 +1,756 @@
+"""Public credit evaluation: one subject explained, everyone in set-based batches.
+
+DOMAIN §4, thesis §2.2.1 and Annex 2; the rules and their defaults are data
+(``IndicatorRule``) and docs/scoring.md explains each one. Two paths compute the
+score and must agree exactly (a property test holds them to it):
+
+* :func:`evaluate_subject` reads one subject's counting records and list entries and
+  explains every point: which record moved which indicator, and when it stops.
+* :func:`subjects_rescore` aggregates records per subject in SQL (one ``GROUP BY
+  subject_id`` with a filtered ``SUM``/``MAX`` per indicator) over id-range chunks and
+  writes the results back in bulk; no per-subject ORM loop.
+
+How one item counts on a date ``on`` (records and list entries alike):
+  it counts when its decision (or listing) date is on or before ``on`` and, if the
+  rule has ``max_years``, later than ``on`` minus that many years; its points are the
+  rule's points for its severity (black-list entries: serious; trust-keeping records
+  and red-list entries: unrated), times ``aged_percent`` once its date is on or before
+  ``on`` minus ``full_years``. Within an indicator the largest item counts in full and
+  the others at ``repeat_percent``; the sum is capped at the indicator's weight.
+Score = (sum of the deducting indicators' weights, 815 in 2020) − deductions + additions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import DomainError
+from .kinds import RecordKind
+from .models import (
+    CreditRecord,
+    Disclosure,
+    Edition,
+    Evaluation,
+    Indicator,
+    RecordState,
+    ScoreHistory,
+    Subject,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_JURISDICTION = "zhejiang"
+COUNTING_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
+RESCORE_JOB = "rescore"
+
+
+class SubjectNotScored(DomainError):
+    status_code = 404
+    default_message = _("Natural persons are not scored (thesis §2.2.1).")
+
+
+class NoActiveEdition(DomainError):
+    status_code = 404
+    default_message = _("No evaluation catalogue edition is active.")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years; 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- The catalogue, compiled ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A tertiary indicator and its rule, as plain values both paths share."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    weight: int
+    adds: bool
+    record_kinds: tuple[str, ...]
+    tax_credit_levels: tuple[str, ...]
+    list_color: str
+    points_minor: int
+    points_general: int
+    points_serious: int
+    points_unrated: int
+    repeat_percent: int
+    full_years: int | None
+    aged_percent: int
+    max_years: int | None
+
+    def base_points(self, severity: str) -> int:
+        return {
+            "minor": self.points_minor,
+            "general": self.points_general,
+            "serious": self.points_serious,
+        }.get(severity, self.points_unrated)
+
+    def aged(self, points: int) -> int:
+        return points * self.aged_percent // 100
+
+    def aged_cutoff(self, on: dt.date) -> dt.date | None:
+        """Items dated on or before this count at ``aged_percent``."""
+        return None if self.full_years is None else add_years(on, -self.full_years)
+
+    def oldest_cutoff(self, on: dt.date) -> dt.date | None:
+        """Items dated on or before this no longer count."""
+        return None if self.max_years is None else add_years(on, -self.max_years)
+
+    def counts(self, day: dt.date, on: dt.date) -> bool:
+        oldest = self.oldest_cutoff(on)
+        return day <= on and (oldest is None or day > oldest)
+
+    def points(self, severity: str, day: dt.date, on: dt.date) -> int:
+        points = self.base_points(severity)
+        cutoff = self.aged_cutoff(on)
+        if cutoff is not None and day <= cutoff:
+            return self.aged(points)
+        return points
+
+    def combine(self, total: int, biggest: int) -> int:
+        """The indicator's points from the sum and the largest of its items' points."""
+        raw = biggest + (total - biggest) * self.repeat_percent // 100
+        return min(raw, self.weight)
+
+    def total_of(self, points: Iterable[int]) -> int:
+        values = list(points)
+        if not values:
+            return 0
+        return self.combine(sum(values), max(values))
+
+    # SQL forms of the same rule (bulk path).
+    def record_match(self) -> Q | None:
+        match = Q(kind__in=self.record_kinds) if self.record_kinds else None
+        if self.tax_credit_levels:
+            tax = Q(kind=RecordKind.TAX_CREDIT_RATING, tax_credit_level__in=self.tax_credit_levels)
+            match = tax if match is None else match | tax
+        return match
+
+    def points_sql(self, *, on: dt.date, date_field: str, severity: str | None) -> Case | Value:
+        """Per-item points as a CASE over severity and age, with the numbers as literals.
+
+        ``severity=None`` reads the record's severity column; a string fixes it (list
+        entries: black = serious, red = unrated).
+        """
+        cutoff = self.aged_cutoff(on)
+        severities = ("minor", "general", "serious", "")
+        whens: list[When] = []
+        if severity is not None:
+            points = self.base_points(severity)
+            if cutoff is None or self.aged(points) == points:
+                return Value(points, output_field=IntegerField())
+            return Case(
+                When(**{f"{date_field}__lte": cutoff}, then=Value(self.aged(points))),
+                default=Value(points),
+                output_field=IntegerField(),
+            )
+        for level in severities:
+            points = self.base_points(level)
+            if cutoff is not None and self.aged(points) != points:
+                whens.append(
+                    When(
+                        severity=level,
+                        **{f"{date_field}__lte": cutoff},
+                        then=Value(self.aged(points)),
+                    )
+                )
+            whens.append(When(severity=level, then=Value(points)))
+        return Case(*whens, default=Value(self.points_unrated), output_field=IntegerField())
+
+    def age_q(self, *, on: dt.date, date_field: str) -> Q:
+        q = Q(**{f"{date_field}__lte": on})
+        oldest = self.oldest_cutoff(on)
+        if oldest is not None:
+            q &= Q(**{f"{date_field}__gt": oldest})
+        return q
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    edition: Edition
+    rules: tuple[Rule, ...]
+    indicators: tuple[Indicator, ...]  # the whole tree, in catalogue order
+
+    @property
+    def base(self) -> int:
+        """The score with no information at all: every deducting indicator at full weight."""
+        return sum(rule.weight for rule in self.rules if not rule.adds)
+
+    def grade_for(self, score: int) -> str:
+        return self.edition.grade_for(score)
+
+
+def catalogue_load(*, jurisdiction: str = DEFAULT_JURISDICTION) -> Catalogue:
+    """The active edition of ``jurisdiction`` with its indicators and rules (one query)."""
+    indicators = tuple(
+        Indicator.objects.filter(edition__jurisdiction=jurisdiction, edition__status="active")
+        .select_related("edition", "rule")
+        .order_by("position", "code")
+    )
+    if not indicators:
+        raise NoActiveEdition()
+    rules: list[Rule] = []
+    for indicator in indicators:
+        if indicator.level != Indicator.Level.TERTIARY:
+            continue
+        rule = getattr(indicator, "rule", None)
+        if rule is None:
+            continue
+        rules.append(
+            Rule(
+                code=indicator.code,
+                name_zh=indicator.name_zh,
+                name_en=indicator.name_en,
+                weight=indicator.weight,
+                adds=indicator.adds,
+                record_kinds=tuple(rule.record_kinds or ()),
+                tax_credit_levels=tuple(rule.tax_credit_levels or ()),
+                list_color=rule.list_color,
+                points_minor=rule.points_minor,
+                points_general=rule.points_general,
+                points_serious=rule.points_serious,
+                points_unrated=rule.points_unrated,
+                repeat_percent=rule.repeat_percent,
+                full_years=rule.full_years,
+                aged_percent=rule.aged_percent,
+                max_years=rule.max_years,
+            )
+        )
+    return Catalogue(edition=indicators[0].edition, rules=tuple(rules), indicators=indicators)
+
+
+# --- What counts ---------------------------------------------------------------------------
+
+
+def counting_records(*, on: dt.date) -> QuerySet[CreditRecord]:
+    """Records that count on ``on``: fully public, active or under objection (an objection
+    does not suspend a record until decided), decided by ``on`` and still in publicity.
+    Expired, repaired and revoked records never count (DOMAIN §6, §8)."""
+    return CreditRecord.objects.filter(
+        Q(publicity_end__isnull=True) | Q(publicity_end__gte=on),
+        state__in=COUNTING_STATES,
+        disclosure=Disclosure.PUBLIC,
+        decision_date__lte=on,
+    )
+
+
+def _active_entries(on: dt.date) -> QuerySet[Any] | None:
+    """Public list entries in force, when the lists app provides them (black → 4.3.1 for
+    serious-untrustworthiness lists, red → 5.2.1)."""
+    try:
+        from lists.queries import active_entries
+    except ImportError:  # the lists app is optional to scoring
+        return None
+    return active_entries(on=on)
+
+
+def _entry_color_q(color: str) -> Q:
+    if color == "black":
+        return Q(credit_list__color="black", credit_list__is_serious=True)
+    return Q(credit_list__color=color)
+
+
+def _entry_severity(color: str) -> str:
+    return "serious" if color == "black" else ""
+
+
+# --- One subject, explained ----------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One record or list entry that moves an indicator."""
+
+    source: str  # "record" | "list_entry"
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    date: dt.date
+    severity: str
+    points: int  # this item's points before the repeat rule and cap
+    under_objection: bool = False
+    stops_on: dt.date | None = None  # first day it no longer counts
+    gain_when_stops: int = 0  # score change on that day, other things equal
+    ages_on: dt.date | None = None
+    gain_when_ages: int = 0
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    name_zh: str
+    name_en: str
+    weight: int
+    adds: bool
+    points: int  # points lost (deducting) or gained (adding), after repeat rule and cap
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def signed(self) -> int:
+        return self.points if self.adds else -self.points
+
+    @property
+    def capped(self) -> bool:
+        return self.points == self.weight and self.points > 0
+
+
+@dataclass
+class EvaluationResult:
+    subject_id: int
+    on: dt.date
+    edition: Edition
+    base: int
+    score: int
+    grade: str
+    breakdown: list[IndicatorResult]
+
+    def compact(self) -> dict[str, int]:
+        """What is stored on the evaluation: signed points per indicator that moved."""
+        return {r.code: r.signed for r in self.breakdown if r.points}
+
+
+def _rule_items(
+    rule: Rule, on: dt.date, records: list[CreditRecord], entries: list[Any]
+) -> list[Item]:
+    items: list[Item] = []
+    for record in records:
+        if not (
+            record.kind in rule.record_kinds
+            or (
+                record.kind == RecordKind.TAX_CREDIT_RATING
+                and record.tax_credit_level in rule.tax_credit_levels
+            )
+        ):
+            continue
+        if not rule.counts(record.decision_date, on):
+            continue
+        stops = [add_years(record.decision_date, rule.max_years)] if rule.max_years else []
+        if record.publicity_end is not None:
+            stops.append(record.publicity_end + dt.timedelta(days=1))
+        items.append(
+            Item(
+                source="record",
+                id=record.pk,
+                kind=record.kind,
+                kind_label=str(record.get_kind_display()),
+                title=record.title,
+                date=record.decision_date,
+                severity=record.severity,
+                points=rule.points(record.severity, record.decision_date, on),
+                under_objection=record.state == RecordState.UNDER_OBJECTION,
+                stops_on=min(stops) if stops else None,
+            )
+        )
+    if rule.list_color:
+        for entry in entries:
+            credit_list = entry.credit_list
+            if credit_list.color != rule.list_color:
+                continue
+            if rule.list_color == "black" and not credit_list.is_serious:
+                continue
+            if not rule.counts(entry.listed_on, on):
+                continue
+            severity = _entry_severity(rule.list_color)
+            stops = [add_years(entry.listed_on, rule.max_years)] if rule.max_years else []
+            if entry.term_end is not None:
+                stops.append(entry.term_end + dt.timedelta(days=1))
+            items.append(
+                Item(
+                    source="list_entry",
+                    id=entry.pk,
+                    kind=f"{rule.list_color}_list",
+                    kind_label=credit_list.name_zh,
+                    title=entry.reason,
+                    date=entry.listed_on,
+                    severity=severity,
+                    points=rule.points(severity, entry.listed_on, on),
+                    stops_on=min(stops) if stops else None,
+                )
+            )
+    return items
+
+
+def _explain(rule: Rule, on: dt.date, items: list[Item], current: int) -> None:
+    """When each item stops counting (or ages), what the score gains or loses then."""
+    sign = -1 if rule.adds else 1
+    for index, item in enumerate(items):
+        others = [other.points for i, other in enumerate(items) if i != index]
+        item.gain_when_stops = sign * (current - rule.total_of(others))
+        if rule.full_years is not None:
+            ages_on = add_years(item.date, rule.full_years) + dt.timedelta(days=1)
+            aged = rule.aged(item.points)
+            if (
+                ages_on > on
+                and aged != item.points
+                and (item.stops_on is None or ages_on < item.stops_on)
+            ):
+                item.ages_on = ages_on
+                item.gain_when_ages = sign * (current - rule.total_of([*others, aged]))
+    items.sort(key=lambda item: (-item.points, item.date, item.id))
+
+
+def evaluate_subject(
+    subject: Subject, *, on: dt.date | None = None, catalogue: Catalogue | None = None
+) -> EvaluationResult:
+    """Score one subject on ``on`` (default today) and explain every point.
+
+    Three queries: the catalogue, the counting records, the list entries in force.
+    Natural persons are not scored (thesis §2.2.1): :class:`SubjectNotScored`.
+    """
+    if subject.subject_type == Subject.SubjectType.NATURAL_PERSON:
+        raise SubjectNotScored()
+    day = on or timezone.localdate()
+    cat = catalogue or catalogue_load()
+    records = list(
+        counting_records(on=day)
+        .filter(subject_id=subject.pk)
+        .only(
+            "id",
+            "kind",
+            "title",
+            "decision_date",
+            "severity",
+            "publicity_end",
+            "state",
+            "tax_credit_level",
+        )
+        .order_by("decision_date", "id")
+    )
+    entries_qs = _active_entries(day)
+    entries = (
+        list(
+            entries_qs.filter(subject_id=subject.pk)
+            .select_related("credit_list")
+            .order_by("listed_on", "id")
+        )
+        if entries_qs is not None
+        else []
+    )
+    breakdown: list[IndicatorResult] = []
+    score = cat.base
+    for rule in cat.rules:
+        items = _rule_items(rule, day, records, entries)
+        points = rule.total_of(item.points for item in items)
+        _explain(rule, day, items, points)
+        result = IndicatorResult(
+            code=rule.code,
+            name_zh=rule.name_zh,
+            name_en=rule.name_en,
+            weight=rule.weight,
+            adds=rule.adds,
+            points=points,
+            items=items,
+        )
+        score += result.signed
+        breakdown.append(result)
+    score = max(0, min(cat.edition.total, score))
+    return EvaluationResult(
+        subject_id=subject.pk,
+        on=day,
+        edition=cat.edition,
+        base=cat.base,
+        score=score,
+        grade=cat.grade_for(score),
+        breakdown=breakdown,
+    )
+
+
+# --- Everyone, set-based -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: int
+    grade: str
+    breakdown: dict[str, int]
+
+
+def _aggregate(
+    queryset: QuerySet[Any],
+    pieces: list[tuple[str, Q, Case | Value]],
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """``{subject_id: {code: (sum, max)}}`` from one GROUP BY subject_id."""
+    annotations: dict[str, Any] = {}
+    for index, (_code, match, points) in enumerate(pieces):
+        annotations[f"s{index}"] = Sum(points, filter=match)
+        annotations[f"m{index}"] = Max(points, filter=match)
+    out: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    if not annotations:
+        return out
+    for row in queryset.values("subject_id").order_by().annotate(**annotations):
+        for index, (code, _match, _points) in enumerate(pieces):
+            total = row[f"s{index}"]
+            if total is None:
+                continue
+            out[row["subject_id"]][code] = (int(total), int(row[f"m{index}"]))
+    return out
+
+
+def scores_bulk(subject_ids: list[int], *, on: dt.date, catalogue: Catalogue) -> dict[int, Scored]:
+    """Scores of these subjects (natural persons excluded by the caller) by SQL aggregation
+    over the id range they span: two queries whatever the number of subjects."""
+    if not subject_ids:
+        return {}
+    low, high = min(subject_ids), max(subject_ids)
+    record_pieces: list[tuple[str, Q, Case | Value]] = []
+    entry_pieces: list[tuple[str, Q, Case | Value]] = []
+    for rule in catalogue.rules:
+        match = rule.record_match()
+        if match is not None:
+            record_pieces.append(
+                (
+                    rule.code,
+                    match & rule.age_q(on=on, date_field="decision_date"),
+                    rule.points_sql(on=on, date_field="decision_date", severity=None),
+                )
+            )
+        if rule.list_color:
+            entry_pieces.append(
+                (
+                    rule.code,
+                    _entry_color_q(rule.list_color) & rule.age_q(on=on, date_field="listed_on"),
+                    rule.points_sql(
+                        on=on, date_field="listed_on", severity=_entry_severity(rule.list_color)
+                    ),
+                )
+            )
+    in_range = {"subject_id__gte": low, "subject_id__lte": high}
+    by_records = _aggregate(counting_records(on=on).filter(**in_range), record_pieces)
+    entries_qs = _active_entries(on)
+    by_entries = (
+        _aggregate(entries_qs.filter(**in_range), entry_pieces)
+        if entries_qs is not None and entry_pieces
+        else {}
+    )
+    results: dict[int, Scored] = {}
+    empty: dict[str, tuple[int, int]] = {}
+    for subject_id in subject_ids:
+        from_records = by_records.get(subject_id, empty)
+        from_entries = by_entries.get(subject_id, empty)
+        score = catalogue.base
+        breakdown: dict[str, int] = {}
+        for rule in catalogue.rules:
+            parts = [p for p in (from_records.get(rule.code), from_entries.get(rule.code)) if p]
+            if not parts:
+                continue
+            points = rule.combine(sum(p[0] for p in parts), max(p[1] for p in parts))
+            if points:
+                signed = points if rule.adds else -points
+                breakdown[rule.code] = signed
+                score += signed
+        score = max(0, min(catalogue.edition.total, score))
+        results[subject_id] = Scored(score, catalogue.grade_for(score), breakdown)
+    return results
+
+
+# --- Stored results ------------------------------------------------------------------------
+
+
+@dataclass
+class StoreCounts:
+    scored: int = 0
+    changed: int = 0
+
+
+def _store(
+    results: dict[int, Scored], *, on: dt.date, edition: Edition, now: dt.datetime
+) -> StoreCounts:
+    """Upsert the evaluations; a history row for each subject whose score changed."""
+    if not results:
+        return StoreCounts()
+    ids = list(results)
+    previous = dict(
+        Evaluation.objects.filter(subject_id__in=ids).values_list("subject_id", "score")
+    )
+    Evaluation.objects.bulk_create(
+        [
+            Evaluation(
+                subject_id=subject_id,
+                score=scored.score,
+                grade=scored.grade,
+                evaluated_at=now,
+                evaluated_on=on,
+                edition=edition,
+                breakdown=scored.breakdown,
+            )
+            for subject_id, scored in results.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["subject"],
+        update_fields=["score", "grade", "evaluated_at", "evaluated_on", "edition", "breakdown"],
+    )
+    history = [
+        ScoreHistory(
+            subject_id=subject_id, score=scored.score, grade=scored.grade, at=now, edition=edition
+        )
+        for subject_id, scored in results.items()
+        if previous.get(subject_id) != scored.score
+    ]
+    ScoreHistory.objects.bulk_create(history)
+    return StoreCounts(scored=len(results), changed=len(history))
+
+
+def subject_rescore(
+    *, subject_id: int, on: dt.date | None = None, only_if_requested: bool = False
+) -> Evaluation | None:
+    """Score one subject now and store it (the task after a change calls this).
+
+    Safe to run twice: with ``only_if_requested`` a subject whose request was already
+    served is skipped, and the request is cleared only if no newer change arrived
+    meanwhile (compare-and-set on ``rescore_requested_at``).
+    """
+    subject = Subject.objects.filter(pk=subject_id).first()
+    if subject is None:
+        return None
+    requested = subject.rescore_requested_at
+    if only_if_requested and requested is None:
+        return None
+    if subject.subject_type == Subject.SubjectType.NATURAL_PERSON:
+        Subject.objects.filter(pk=subject_id, rescore_requested_at=requested).update(
+            rescore_requested_at=None
+        )
+        return None
+    result = evaluate_subject(subject, on=on)
+    with transaction.atomic():
+        _store(
+            {subject_id: Scored(result.score, result.grade, result.compact())},
+            on=result.on,
+            edition=result.edition,
+            now=timezone.now(),
+        )
+        Subject.objects.filter(pk=subject_id, rescore_requested_at=requested).update(
+            rescore_requested_at=None
+        )
+    log.info("evaluation.rescored subject=%s score=%s", subject_id, result.score)
+    return Evaluation.objects.filter(subject_id=subject_id).first()
+
+
+def scorable_subjects() -> QuerySet[Subject]:
+    return Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
+
+
+def _chunks(*, after: int, size: int) -> Iterator[list[int]]:
+    """Scorable subject ids in ascending order, ``size`` at a time, after ``after``."""
+    last = after
+    while True:
+        ids = list(
+            scorable_subjects()
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+@dataclass
+class RescoreCounts:
+    scored: int = 0
+    changed: int = 0
+    last_id: int = 0
+
+
+def subjects_rescore(
+    *,
+    on: dt.date | None = None,
+    after: int = 0,
+    chunk_size: int = 2000,
+    on_chunk: Callable[[RescoreCounts], None] | None = None,
+) -> RescoreCounts:
+    """Rescore every scorable subject with an id above ``after``, in id order, one chunk
+    per transaction; ``on_chunk`` hears the running counts after each committed chunk
+    (the job records the last finished id there, so a crashed run can resume)."""
+    day = on or timezone.localdate()
+    catalogue = catalogue_load()
+    counts = RescoreCounts(last_id=after)
+    for ids in _chunks(after=after, size=chunk_size):
+        started = timezone.now()
+        with transaction.atomic():
+            stored = _store(
+                scores_bulk(ids, on=day, catalogue=catalogue),
+                on=day,
+                edition=catalogue.edition,
+                now=started,
+            )
+            # Requests older than this chunk's reading are served; newer ones keep their
+            # queued task.
+            Subject.objects.filter(
+                pk__gte=ids[0], pk__lte=ids[-1], rescore_requested_at__lte=started
+            ).update(rescore_requested_at=None)
+        counts.scored += stored.scored
+        counts.changed += stored.changed
+        counts.last_id = ids[-1]
+        if on_chunk is not None:
+            on_chunk(counts)
+    return counts
+
+
+def rescore_job(
+    *,
+    on: dt.date | None = None,
+    chunk_size: int = 2000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The nightly job: rescore everyone, leaving a job-run row with progress.
+
+    A run that did not finish (failed, or killed while "running") for the same
+    evaluation date is resumed after the last id it finished; a new date starts over.
+    Running it again after a success rescores everyone once more (harmless).
+    """
+    from .jobs import job_run
+    from .models import JobRun
+
+    day = on or timezone.localdate()
+    previous = JobRun.objects.filter(name=RESCORE_JOB).order_by("-started_at", "-pk").first()
+    after, done_before = 0, 0
+    if (
+        previous is not None
+        and previous.status != JobRun.Status.SUCCEEDED
+        and previous.counts.get("on") == day.isoformat()
+    ):
+        after = int(previous.counts.get("last_id") or 0)
+        done_before = previous.done
+    with job_run(RESCORE_JOB) as progress:
+        total = scorable_subjects().count()
+        progress.set_total(total)
+        progress.advance(
+            done_before, on=day.isoformat(), last_id=after, resumed_after=after, scored=0
+        )
+
+        def chunk_done(counts: RescoreCounts) -> None:
+            done = done_before + counts.scored
+            progress.advance(
+                done, last_id=counts.last_id, scored=counts.scored, changed=counts.changed
+            )
+            if on_progress is not None:
+                on_progress(done, total)
+
+        counts = subjects_rescore(on=day, after=after, chunk_size=chunk_size, on_chunk=chunk_done)
+    return {
+        "on": day.isoformat(),
+        "resumed_after": after,
+        "scored": counts.scored,
+        "changed": counts.changed,
+        "total": total,
+    }

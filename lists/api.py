@@ -1,0 +1,164 @@
+"""JSON API of the lists (mounted under /api/v1/ by creditsite/urls.py):
+``check/`` (POST, batch screening), ``lists/`` and ``lists/<slug>/entries/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import check, queries
+from .models import CreditList, ListEntry
+
+
+class CheckRequestSerializer(serializers.Serializer):
+    subjects = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=200, trim_whitespace=True),
+        allow_empty=False,
+        max_length=check.MAX_ITEMS,
+        help_text=gettext_lazy("Up to 1,000 unified social credit codes or exact names."),
+    )
+
+
+class CheckView(APIView):
+    """Screen up to 1,000 subjects: found or not and why, label, grade, black lists in
+    force with their disciplinary measures, red lists. An invalid code is reported on
+    its own item; the batch never fails for it."""
+
+    @extend_schema(request=CheckRequestSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        serializer = CheckRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = check.check_subjects(serializer.validated_data["subjects"])
+        results = [item.as_dict() for item in items]
+        return Response(
+            {
+                "count": len(results),
+                "found": sum(1 for r in results if r["found"]),
+                "checked_at": timezone.now().isoformat(),
+                "results": results,
+            }
+        )
+
+
+def _list_dict(credit_list: CreditList) -> dict[str, Any]:
+    return {
+        "slug": credit_list.slug,
+        "name_zh": credit_list.name_zh,
+        "name_en": credit_list.name_en,
+        "color": credit_list.color,
+        "serious": credit_list.is_serious,
+        "scope": credit_list.scope,
+        "jurisdiction": credit_list.jurisdiction,
+        "authority": {
+            "code": credit_list.authority.code,
+            "name_zh": credit_list.authority.name_zh,
+            "name_en": credit_list.authority.name_en,
+        },
+        "legal_basis": credit_list.legal_basis,
+        "criteria": credit_list.criteria,
+        "term_months": credit_list.term_months,
+        "end_rule": credit_list.end_rule,
+        "repair_allowed": credit_list.repair_allowed,
+        "entries_in_force": getattr(credit_list, "active_count", None),
+        "last_published": (
+            lp.isoformat() if (lp := getattr(credit_list, "last_published", None)) else None
+        ),
+    }
+
+
+class ListsView(APIView):
+    """Published red and black lists with their entries in force."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"results": [_list_dict(x) for x in queries.lists_overview()]})
+
+
+def _changed_since(raw: str | None) -> dt.datetime | None:
+    if not raw:
+        return None
+    value = parse_datetime(raw)
+    if value is None:
+        day = parse_date(raw)
+        if day is not None:
+            value = dt.datetime.combine(day, dt.time.min)
+    if value is None:
+        raise ValidationError(
+            {"changed_since": [_("Give a date or date-time, e.g. 2026-10-01T00:00:00+08:00.")]}
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+class EntryPagination(PageNumberPagination):
+    page_size = 100
+    max_page_size = 1000
+    page_size_query_param = "page_size"
+
+
+class ListEntriesView(APIView):
+    """A list's entries in force, newest first. With ``changed_since`` the entries
+    changed since then, including removed ones (``status: removed``), so a copy can be
+    kept in step."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("changed_since", str, description="ISO date or date-time"),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        credit_list = queries.published_list(slug)
+        if credit_list is None:
+            raise Http404(_("No such list."))
+        since = _changed_since(request.query_params.get("changed_since"))
+        if since is None:
+            entries = queries.list_public_entries(credit_list)
+        else:
+            entries = (
+                ListEntry.objects.public()
+                .filter(credit_list=credit_list, updated_at__gte=since)
+                .select_related("subject")
+                .order_by("updated_at", "id")
+            )
+        paginator = EntryPagination()
+        page = paginator.paginate_queryset(entries, request, view=self)
+        return paginator.get_paginated_response([_entry_dict(e) for e in page or []])
+
+
+def _entry_dict(entry: ListEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "subject": {"uscc": entry.subject.uscc, "name": entry.subject.name},
+        "status": entry.status,
+        "reason": entry.reason,
+        "document_number": entry.document_number,
+        "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
+        "term_end": entry.term_end.isoformat() if entry.term_end else None,
+        "removed_on": entry.removed_on.isoformat() if entry.removed_on else None,
+        "removal_reason": entry.removal_reason or None,
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+urlpatterns = [
+    path("check/", CheckView.as_view(), name="api-check"),
+    path("lists/", ListsView.as_view(), name="api-lists"),
+    path("lists/<slug:slug>/entries/", ListEntriesView.as_view(), name="api-list-entries"),
+]

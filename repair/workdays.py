@@ -1,0 +1,125 @@
+"""Chinese working days (DOMAIN §13): the one module every deadline goes through.
+
+Rules: periods in working days skip weekends and official holidays but count make-up
+working days (调休); the starting day is not counted; a deadline that falls on a
+holiday moves to the next working day. The calendar is the editable table
+``repair.CalendarDay`` (seeded from ``chinese-calendar``, 2004–2026). A year whose
+official calendar is not entered (``CalendarYear.entered``) is computed on weekends
+alone, and any deadline that needed such a year is marked *provisional*.
+
+The table is small (≈ 800 rows) and read on every deadline, so it is held in memory
+and reloaded when an official edits it (signals below) or after ``_TTL`` seconds
+(other processes' edits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+
+_TTL = 300.0
+_lock = threading.Lock()
+_cache: tuple[float, dict[dt.date, bool], frozenset[int]] | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed date; ``provisional`` when it depends on a year not yet entered."""
+
+    date: dt.date
+    provisional: bool = False
+
+    def __str__(self) -> str:
+        return self.date.isoformat() + (" *" if self.provisional else "")
+
+
+def clear_cache(**_: object) -> None:
+    global _cache
+    with _lock:
+        _cache = None
+
+
+def _calendar() -> tuple[dict[dt.date, bool], frozenset[int]]:
+    """(date → is working day for the special days, years entered)."""
+    global _cache
+    now = time.monotonic()
+    cached = _cache
+    if cached is not None and now - cached[0] < _TTL:
+        return cached[1], cached[2]
+    from .models import CalendarDay, CalendarYear
+
+    special = {
+        day: kind == CalendarDay.Kind.MAKEUP
+        for day, kind in CalendarDay.objects.values_list("date", "kind")
+    }
+    years = frozenset(CalendarYear.objects.filter(entered=True).values_list("year", flat=True))
+    with _lock:
+        _cache = (now, special, years)
+    return special, years
+
+
+def year_entered(year: int) -> bool:
+    return year in _calendar()[1]
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday–Friday unless a holiday; a make-up day (调休) is a working day."""
+    special, _years = _calendar()
+    if day in special:
+        return special[day]
+    return day.weekday() < 5
+
+
+def add_working_days(start: dt.date, n: int) -> Deadline:
+    """The day ``n`` working days after ``start`` (``start`` itself is not counted).
+
+    ``n == 0`` gives ``start`` moved to the next working day if it is not one.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    special, years = _calendar()
+    provisional = False
+    day = start
+    remaining = n
+    if remaining == 0:
+        return next_working_day(start)
+    while remaining:
+        day += dt.timedelta(days=1)
+        if day.year not in years:
+            provisional = True
+        working = special[day] if day in special else day.weekday() < 5
+        if working:
+            remaining -= 1
+    return Deadline(day, provisional)
+
+
+def next_working_day(day: dt.date) -> Deadline:
+    """``day`` if it is a working day, else the next one (a deadline on a holiday moves)."""
+    special, years = _calendar()
+    provisional = day.year not in years
+    while not (special[day] if day in special else day.weekday() < 5):
+        day += dt.timedelta(days=1)
+        provisional = provisional or day.year not in years
+    return Deadline(day, provisional)
+
+
+def add_calendar_period(start: dt.date, *, days: int = 0, months: int = 0) -> Deadline:
+    """A period in natural days or months whose last day, if not a working day, moves to
+    the next working day (e.g. "within 15 days")."""
+    return next_working_day(start + relativedelta(months=months, days=days))
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if ``end <= start``):
+    how long something took, for handling-time figures."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
