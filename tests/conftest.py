@@ -28,3 +28,23 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.for_system("tests")
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in-process in every test but the ``services`` ones.
+
+    With REDIS_URL set (CI's second pass) tasks would otherwise go to a broker that no
+    worker of this test reads; the worker tests (marked ``services``) start a real worker
+    and keep the real broker.
+    """
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from creditsite.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
