@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evaluation, views
+from . import evaluation, public, views
 
 # No app namespace: other apps mount their API under /api/v1/ as well; the
 # "api-" prefix keeps the names apart.
@@ -16,4 +16,10 @@ urlpatterns = [
         name="api-enterprise-evaluation",
     ),
     path("catalogue/", evaluation.CatalogueView.as_view(), name="api-catalogue"),
+    path("enterprises/<str:uscc>/", public.CreditFileView.as_view(), name="api-enterprise"),
+    path(
+        "enterprises/<str:uscc>/records/",
+        public.CreditFileRecordsView.as_view(),
+        name="api-enterprise-records",
+    ),
 ]

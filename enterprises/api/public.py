@@ -1,0 +1,246 @@
+"""Public API of one credit file: the subject's basic information and its public records.
+
+Reads go through ``enterprises.queries`` (the one place deciding what the public may see),
+so the API shows exactly what /enterprises/<USCC>/ shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enterprises import queries
+from enterprises.kinds import KINDS, Category
+from enterprises.models import CreditRecord, Subject
+from enterprises.uscc import USCCError, validate_uscc
+
+from .serializers import ErrorSerializer
+
+
+def _public_subject(uscc: str) -> Subject:
+    """The organisation with this code, or a 400 naming the code's problem / a 404."""
+    try:
+        code = validate_uscc(uscc)
+    except USCCError as error:
+        raise exceptions.ValidationError(
+            {"uscc": [exceptions.ErrorDetail(error.messages[0], code=error.code)]}
+        ) from None
+    subject = queries.public_subjects().filter(uscc=code).first()
+    if subject is None:
+        raise exceptions.NotFound(_("No credit subject with this code."))
+    return subject
+
+
+class ListEntrySerializer(serializers.Serializer):
+    list = serializers.CharField(source="credit_list.slug")
+    list_name = serializers.CharField(source="credit_list.name_zh")
+    list_name_en = serializers.CharField(source="credit_list.name_en")
+    color = serializers.CharField(source="credit_list.color")
+    reason = serializers.CharField()
+    listed_on = serializers.DateField()
+    term_end = serializers.DateField(allow_null=True)
+    measures = serializers.SerializerMethodField()
+
+    def get_measures(self, entry: Any) -> list[str]:
+        return [f"{m.code or m.number} {m.name_zh}" for m in entry.credit_list.measures.all()]
+
+
+class CreditFileSerializer(serializers.Serializer):
+    uscc = serializers.CharField(source="subject.uscc")
+    name = serializers.CharField(source="subject.name")
+    subject_type = serializers.CharField(source="subject.subject_type")
+    legal_representative = serializers.CharField(source="subject.legal_representative")
+    enterprise_type = serializers.CharField(source="subject.enterprise_type")
+    established_on = serializers.DateField(source="subject.established_on", allow_null=True)
+    address = serializers.CharField(source="subject.address")
+    registered_capital = serializers.DecimalField(
+        source="subject.registered_capital", max_digits=16, decimal_places=4, allow_null=True
+    )
+    business_scope = serializers.CharField(source="subject.business_scope")
+    registration_status = serializers.CharField(source="subject.registration_status")
+    region = serializers.CharField(source="subject.region_id", allow_null=True)
+    industry = serializers.CharField(source="subject.industry_id", allow_null=True)
+    former_names = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(
+        help_text=_("“punished” (失信惩戒对象), “encouraged” (守信激励对象) or null.")
+    )
+    score = serializers.SerializerMethodField()
+    grade = serializers.SerializerMethodField()
+    evaluated_at = serializers.SerializerMethodField()
+    record_counts = serializers.SerializerMethodField(
+        help_text=_("Public records in publicity, per category (basic, negative, trust, other).")
+    )
+    list_entries = ListEntrySerializer(many=True)
+
+    def get_former_names(self, file: queries.CreditFile) -> list[str]:
+        return [former.name for former in file.former_names]
+
+    def get_label(self, file: queries.CreditFile) -> str | None:
+        return str(file.label.value) if file.label else None
+
+    def get_score(self, file: queries.CreditFile) -> int | None:
+        return file.evaluation.score if file.evaluation else None
+
+    def get_grade(self, file: queries.CreditFile) -> str | None:
+        return file.evaluation.grade if file.evaluation else None
+
+    def get_evaluated_at(self, file: queries.CreditFile) -> str | None:
+        return file.evaluation.evaluated_at.isoformat() if file.evaluation else None
+
+    def get_record_counts(self, file: queries.CreditFile) -> dict[str, int]:
+        return {tab.category: tab.count for tab in file.tabs}
+
+
+class PublicRecordSerializer(serializers.ModelSerializer):
+    """A fully public record in publicity; the disclosure level is therefore not shown."""
+
+    category = serializers.SerializerMethodField()
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name_zh")
+
+    class Meta:
+        model = CreditRecord
+        fields = [
+            "id",
+            "kind",
+            "category",
+            "department",
+            "department_name",
+            "decision_date",
+            "document_number",
+            "legal_basis",
+            "title",
+            "content",
+            "severity",
+            "publicity_end",
+            "state",
+            "penalty_type",
+            "fine_amount",
+            "amount",
+            "valid_from",
+            "valid_until",
+            "tax_credit_level",
+            "tax_year",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_category(self, record: CreditRecord) -> str:
+        return str(KINDS[record.kind].category)
+
+
+class RecordPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CreditFileView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary=_("A credit file"),
+        description=_(
+            "The public credit file of an organisation: basic information, former names, label, "
+            "score and grade, active list entries with their disciplinary measures, and the "
+            "number of public records per category. Natural persons have no public file."
+        ),
+        tags=["enterprises"],
+        responses={
+            200: CreditFileSerializer,
+            400: OpenApiResponse(ErrorSerializer, description=_("The code is not a valid USCC.")),
+            404: OpenApiResponse(ErrorSerializer, description=_("No such subject.")),
+        },
+    )
+    def get(self, request: Request, uscc: str) -> Response:
+        subject = _public_subject(uscc)
+        file = queries.credit_file(subject.uscc or "")
+        if file is None:  # pragma: no cover - the subject was just found
+            raise exceptions.NotFound(_("No credit subject with this code."))
+        return Response(CreditFileSerializer(file).data)
+
+
+class CreditFileRecordsView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary=_("Public records of a credit file"),
+        description=_(
+            "Fully public records still in publicity, newest first, 50 per page. Records whose "
+            "publicity ended, that were repaired or revoked, and anything not fully public are "
+            "never listed."
+        ),
+        tags=["enterprises"],
+        parameters=[
+            OpenApiParameter(
+                "category", str, enum=list(Category.values), description=_("Only this category.")
+            ),
+            OpenApiParameter("kind", str, description=_("Only this kind of record.")),
+            OpenApiParameter(
+                "changed_since",
+                str,
+                description=_("ISO 8601 time: only records changed since then."),
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={
+            200: PublicRecordSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description=_("A parameter is not valid.")),
+            404: OpenApiResponse(ErrorSerializer, description=_("No such subject.")),
+        },
+    )
+    def get(self, request: Request, uscc: str) -> Response:
+        subject = _public_subject(uscc)
+        records = (
+            CreditRecord.objects.public()
+            .filter(subject=subject)
+            .select_related("department")
+            .order_by("-decision_date", "-id")
+        )
+        params = request.query_params
+        errors: dict[str, list[str]] = {}
+        category = params.get("category", "")
+        if category:
+            if category not in Category.values:
+                errors["category"] = [
+                    str(_("Not a category: use basic, negative, trust or other."))
+                ]
+            else:
+                records = records.filter(
+                    kind__in=[kind for kind, info in KINDS.items() if info.category == category]
+                )
+        kind = params.get("kind", "")
+        if kind:
+            if kind not in KINDS:
+                errors["kind"] = [str(_("Not a kind of credit record."))]
+            else:
+                records = records.filter(kind=kind)
+        since = params.get("changed_since", "")
+        if since:
+            try:
+                moment = parse_datetime(since)
+            except ValueError:
+                moment = None
+            if moment is None:
+                errors["changed_since"] = [
+                    str(_("Not a time: write it as 2026-01-31T08:00:00+08:00."))
+                ]
+            else:
+                records = records.filter(updated_at__gte=moment)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        paginator = RecordPagination()
+        page = paginator.paginate_queryset(records, request, view=self)
+        return paginator.get_paginated_response(PublicRecordSerializer(page, many=True).data)
