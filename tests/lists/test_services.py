@@ -23,6 +23,16 @@ from tests.factories import SubjectFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The assertions read the rules' messages in English; the site default is Chinese.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 D = dt.date
 
 

@@ -16,6 +16,16 @@ from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The assertions read the rules' messages in English; the site default is Chinese.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 D = dt.date
 SYSTEM = Actor.for_system("tests")
 
