@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .core import Department, Disclosure, Subject
 
@@ -56,7 +57,7 @@ class CommitmentType(models.TextChoices):
     """Types of credit commitment (信用承诺) published on the portals (§2.3.2, figure 10)."""
 
     APPROVAL_SUBSTITUTE = "approval_substitute", _("Approval substitute")  # 审批替代型
-    CREDIT_REPAIR = "credit_repair", _("Credit repair")  # 信用修复型
+    CREDIT_REPAIR = "credit_repair", pgettext_lazy("commitment type", "Credit repair")  # 信用修复型
     INDUSTRY_SELF_DISCIPLINE = (
         "industry_self_discipline",
         _("Industry self-discipline"),
