@@ -69,6 +69,21 @@ class SearchForm(forms.Form):
             data.get(name) for name in ("q", "region", "grade", "status", "list", "industry")
         )
 
+    def search(self) -> Any:
+        """Run the search these (valid) parameters ask for: one query for page and API."""
+        from .queries import subject_search
+
+        data = self.cleaned_data
+        return subject_search(
+            q=data["q"],
+            region=data["region"],
+            grade=data["grade"],
+            status=data["status"],
+            list_color=data["list"],
+            industry=data["industry"],
+            page=data["page"],
+        )
+
 
 class CommitmentFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Accepting unit"), required=False)

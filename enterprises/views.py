@@ -48,16 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        result = queries.subject_search(
-            q=data["q"],
-            region=data["region"],
-            grade=data["grade"],
-            status=data["status"],
-            list_color=data["list"],
-            industry=data["industry"],
-            page=data["page"],
-        )
+        result = form.search()
         if result.exact is not None:
             return redirect("enterprise-file", code=result.exact.uscc)
     status = 400 if form.is_bound and not form.is_valid() else 200

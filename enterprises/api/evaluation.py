@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from enterprises import queries
 from enterprises.models import Indicator, Subject
 from enterprises.scoring import DEFAULT_JURISDICTION, Catalogue, NoActiveEdition, catalogue_load
-from enterprises.uscc import USCCError, validate_uscc
 
+from .public import subject_from_path
 from .serializers import ErrorSerializer
 
 
@@ -109,17 +109,7 @@ class EvaluationView(APIView):
         },
     )
     def get(self, request: Request, uscc: str) -> Response:
-        try:
-            code = validate_uscc(uscc)
-        except USCCError as error:
-            raise exceptions.ValidationError({"uscc": [error.messages[0]]}) from None
-        subject = (
-            Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
-            .filter(uscc=code)
-            .first()
-        )
-        if subject is None:
-            raise exceptions.NotFound(_("No credit subject with this code."))
+        subject = subject_from_path(uscc)
         evaluation = queries.evaluation_for(subject)
         if evaluation is None:
             raise exceptions.NotFound(_("This subject has not been evaluated yet."))

@@ -26,7 +26,7 @@ from enterprises.uscc import USCCError, validate_uscc
 from .serializers import ErrorSerializer
 
 
-def _public_subject(uscc: str) -> Subject:
+def subject_from_path(uscc: str) -> Subject:
     """The organisation with this code, or a 400 naming the code's problem / a 404."""
     try:
         code = validate_uscc(uscc)
@@ -163,7 +163,7 @@ class CreditFileView(APIView):
         },
     )
     def get(self, request: Request, uscc: str) -> Response:
-        subject = _public_subject(uscc)
+        subject = subject_from_path(uscc)
         file = queries.credit_file(subject.uscc or "")
         if file is None:  # pragma: no cover - the subject was just found
             raise exceptions.NotFound(_("No credit subject with this code."))
@@ -202,7 +202,7 @@ class CreditFileRecordsView(APIView):
         },
     )
     def get(self, request: Request, uscc: str) -> Response:
-        subject = _public_subject(uscc)
+        subject = subject_from_path(uscc)
         records = (
             CreditRecord.objects.public()
             .filter(subject=subject)

@@ -257,16 +257,7 @@ class EnterpriseView(DepartmentWriteView):
                     for name, errors in form.errors.get_json_data().items()
                 }
             )
-        data = form.cleaned_data
-        result = queries.subject_search(
-            q=data["q"],
-            region=data["region"],
-            grade=data["grade"],
-            status=data["status"],
-            list_color=data["list"],
-            industry=data["industry"],
-            page=data["page"],
-        )
+        result = form.search()
         page = result.page
 
         def link(number: int) -> str:
