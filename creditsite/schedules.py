@@ -82,6 +82,25 @@ SCHEDULES: dict[str, Schedule] = {
         ),
         command="expire_records",
     ),
+    "repair-deadline-reminder-daily": Schedule(
+        task="repair.remind_deadlines",
+        crontab=Crontab(minute="0", hour="8"),
+        description=_(
+            "Email officials the objections and repair applications due within 2 working "
+            "days (overdue ones included) and close repairs whose publication is over."
+        ),
+        command="remind_repair_deadlines",
+    ),
+    "process-commitments-nightly": Schedule(
+        task="supervision.process_commitments",
+        crontab=Crontab(minute="15", hour="1"),
+        description=_(
+            "Credit commitments past their promised deadline and not fulfilled become "
+            "negative records (indicator 4.1.3) and the subjects are rescored; processed "
+            "ones are skipped, so a rerun is safe."
+        ),
+        command="process_commitments",
+    ),
 }
 
 

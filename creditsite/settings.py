@@ -158,6 +158,15 @@ STORAGES = {
     },
 }
 
+# --- Credit repair uploads and email (repair app) ------------------------------------------
+# Evidence of objections and repair applications: outside STATIC_ROOT and any media root,
+# never served by the web server; officials of the case read it through a checked view.
+REPAIR_UPLOAD_DIR = Path(env.str("REPAIR_UPLOAD_DIR", default=str(BASE_DIR / "var" / "uploads")))
+REPAIR_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# EMAIL_URL e.g. smtp+tls://user:password@smtp.example.org:587; console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CreditSite <noreply@creditsite.local>")
+
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -14,8 +14,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("lists.api")),
     path("api/v1/", include("enterprises.api.urls")),
+    path("api/v1/", include("supervision.api")),
     path("", include("lists.urls")),
+    path("", include("repair.urls")),
     path("", include("enterprises.urls")),
+    path("", include("supervision.urls")),
 ]
 
 admin.site.site_header = _("CreditSite administration")

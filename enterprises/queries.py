@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .kinds import KINDS, Category
@@ -21,7 +20,6 @@ from .models import (
     FormerName,
     Policy,
     RecordState,
-    Severity,
     Subject,
 )
 from .pinyin import query_key
@@ -243,92 +241,31 @@ class RepairInfo:
     possible: bool
     from_date: dt.date | None
     rule: str
+    reasons: tuple[str, ...] = ()
 
     def open_on(self, day: dt.date) -> bool:
         return self.possible and self.from_date is not None and self.from_date <= day
 
 
-# Where no rule edition covers a record: the national Measures for the Administration
-# of Credit Repair (DOMAIN §6): repair may be applied for after 3 months of publicity
-# (minor or general information) or 6 months (serious); permanent information never.
-NATIONAL_REPAIR_MONTHS = {Severity.MINOR: 3, Severity.GENERAL: 3, Severity.SERIOUS: 6}
-
-
-def _national_repair(record: CreditRecord) -> RepairInfo:
-    rule = _(
-        "National Measures for the Administration of Credit Repair: 3 months of publicity "
-        "for minor or general information, 6 months for serious information; permanent "
-        "information cannot be repaired."
-    )
-    if record.is_permanent:
-        return RepairInfo(possible=False, from_date=None, rule=rule)
-    months = NATIONAL_REPAIR_MONTHS.get(record.severity, 6)  # type: ignore[call-overload]
-    return RepairInfo(possible=True, from_date=add_months(record.decision_date, months), rule=rule)
-
-
 def repair_infos(records: list[CreditRecord]) -> dict[int, RepairInfo]:
-    """Whether and from when each active negative record may be repaired, under the rule
-    edition that set its publicity (repair.RecordEdition) or else the edition of its
-    department's jurisdiction in force on its decision date (repair.rules); three
-    queries for any number of records."""
-    from repair.models import PublicityRule, RecordEdition, RuleEdition
-    from repair.rules import jurisdiction_for_department
+    """Whether and from when each active negative record may be repaired: the answer of
+    ``repair.eligibility`` (the one place of that rule), in a constant number of queries."""
+    from repair.eligibility import records_eligibility
 
     negative = [
         r
         for r in records
         if r.is_negative and r.state in (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
     ]
-    if not negative:
-        return {}
-    editions = list(RuleEdition.objects.prefetch_related("rules").order_by("-effective_from"))
-    by_id = {edition.pk: edition for edition in editions}
-    stored = dict(
-        RecordEdition.objects.filter(record_id__in=[r.pk for r in negative]).values_list(
-            "record_id", "edition_id"
+    return {
+        pk: RepairInfo(
+            possible=answer.possible,
+            from_date=answer.from_date,
+            rule=answer.edition,
+            reasons=tuple(str(reason) for reason in answer.reasons),
         )
-    )
-
-    def in_force(jurisdiction: str, day: dt.date) -> Any:
-        # As repair.rules.edition_in_force, over the editions already loaded.
-        for wanted in dict.fromkeys([jurisdiction, "national"]):
-            for edition in editions:
-                if (
-                    edition.jurisdiction == wanted
-                    and edition.effective_from <= day
-                    and (edition.effective_until is None or edition.effective_until >= day)
-                ):
-                    return edition
-        return None
-
-    english = (get_language() or "").startswith("en")
-    infos: dict[int, RepairInfo] = {}
-    for record in negative:
-        edition = by_id.get(stored.get(record.pk, 0)) or in_force(
-            jurisdiction_for_department(record.department), record.decision_date
-        )
-        rule = None
-        if edition is not None:
-            info_kind = (
-                PublicityRule.InfoKind.PENALTY
-                if record.kind == "penalty"
-                else PublicityRule.InfoKind.CONDUCT
-            )
-            rules = {r.info_kind: r for r in edition.rules.all() if r.severity == record.severity}
-            rule = rules.get(info_kind) or rules.get(PublicityRule.InfoKind.ANY)
-        if rule is None:
-            infos[record.pk] = _national_repair(record)
-            continue
-        name = edition.name_en if english else edition.name_zh
-        if record.is_permanent or not rule.repair_allowed:
-            infos[record.pk] = RepairInfo(possible=False, from_date=None, rule=name)
-        else:
-            infos[record.pk] = RepairInfo(
-                possible=True,
-                from_date=add_months(record.decision_date, rule.repair_min_months),
-                rule=name,
-            )
-    return infos
+        for pk, answer in records_eligibility(negative).items()
+    }
 
 
 CATEGORY_ORDER = [Category.BASIC, Category.NEGATIVE, Category.TRUST, Category.OTHER]

@@ -10,8 +10,4 @@ urlpatterns = [
     path("reports/verify/<str:code>/", views.report_verify, name="report-verify"),
     path("commitments/", views.commitments, name="commitments"),
     path("policies/", views.policies, name="policies"),
-    # Guidance until the online objection and repair applications (their own issue)
-    # replace these two pages at the same addresses.
-    path("repair/", views.repair_guide, name="repair-guide"),
-    path("objections/new/", views.objection_guide, name="objection-guide"),
 ]

@@ -198,11 +198,3 @@ def policies(request: HttpRequest) -> HttpResponse:
             "level": level,
         },
     )
-
-
-def repair_guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "enterprises/repair_guide.html")
-
-
-def objection_guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "enterprises/objection_guide.html")

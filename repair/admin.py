@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import CalendarDay, CalendarYear, PublicityRule, RecordEdition, RuleEdition
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    Case,
+    CaseEvent,
+    CreditServiceAgency,
+    PublicityRule,
+    RecordEdition,
+    RepairBan,
+    RuleEdition,
+    TrainingCertificate,
+)
 
 
 @admin.register(CalendarYear)
@@ -42,4 +53,81 @@ class RecordEditionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class TrainingCertificateInline(admin.TabularInline):
+    model = TrainingCertificate
+    extra = 0
+    raw_id_fields = ("subject",)
+
+
+@admin.register(CreditServiceAgency)
+class CreditServiceAgencyAdmin(admin.ModelAdmin):
+    """The registry of agencies approved to run credit repair training (issue 6 §9)."""
+
+    list_display = ("name", "uscc", "approved", "approved_on")
+    list_filter = ("approved",)
+    search_fields = ("name", "uscc")
+    inlines = [TrainingCertificateInline]
+
+
+@admin.register(RepairBan)
+class RepairBanAdmin(admin.ModelAdmin):
+    list_display = ("subject", "starts_on", "ends_on", "case")
+    raw_id_fields = ("subject", "case")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # only repair_false_commitment creates bans
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("state", "at", "actor", "note")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only overview; officials act from the workbench (/repair/workbench/), whose
+    buttons call the services."""
+
+    list_display = (
+        "reference",
+        "kind",
+        "subject",
+        "department",
+        "state",
+        "due_on",
+        "green_channel",
+    )
+    list_filter = ("kind", "state", "department")
+    search_fields = ("reference", "subject__name", "subject__uscc")
+    date_hierarchy = "received_on"
+    inlines = [CaseEventInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        from enterprises.actors import Actor
+
+        qs = super().get_queryset(request).select_related("subject", "department")
+        actor = Actor.for_user(request.user)
+        if actor.is_unrestricted:
+            return qs
+        department = actor.department
+        return qs.filter(department_id=department.pk if department else -1)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

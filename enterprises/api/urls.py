@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from repair.api import RepairEligibilityView
+
 from . import evaluation, public, views
 
 # No app namespace: other apps mount their API under /api/v1/ as well; the
@@ -21,5 +23,10 @@ urlpatterns = [
         "enterprises/<str:uscc>/records/",
         public.CreditFileRecordsView.as_view(),
         name="api-enterprise-records",
+    ),
+    path(
+        "enterprises/<str:uscc>/records/<int:record_id>/repair-eligibility/",
+        RepairEligibilityView.as_view(),
+        name="api-repair-eligibility",
     ),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .core import Department, Disclosure, Subject
+from .core import CreditRecord, Department, Disclosure, Subject
 
 __all__ = [
     "CommitmentState",
@@ -119,6 +120,25 @@ class CreditCommitment(models.Model):
         max_length=12,
         choices=Disclosure.choices,
         default=Disclosure.PUBLIC,
+    )
+    # Fulfilment is recorded by the accepting unit (supervision.services.commitment_fulfil);
+    # an unfulfilled one points at the negative record it became (indicator 4.1.3).
+    fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fulfilment recorded by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    negative_record = models.OneToOneField(
+        CreditRecord,
+        verbose_name=_("negative record"),
+        null=True,
+        blank=True,
+        related_name="unfulfilled_commitment",
+        on_delete=models.PROTECT,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 

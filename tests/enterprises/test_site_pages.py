@@ -89,8 +89,8 @@ def test_commitments_show_figure_10_fields_and_filter(client):
     assert bad.status_code == 400 and "date_from" in bad.context["form"].errors
 
 
-def test_guidance_pages_say_online_applications_are_coming(client):
+def test_guidance_pages_explain_the_online_applications(client):
     client.cookies["django_language"] = "en"
     assert "5 working days" in client.get("/objections/new/").content.decode()
     repair = client.get("/repair/").content.decode()
-    assert "15 working days" in repair and "coming" in repair
+    assert "15 working days" in repair and "/repair/new/" in repair

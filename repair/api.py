@@ -1,0 +1,119 @@
+"""API of objections and repair applications, and the repair eligibility of a record.
+
+Submissions bind the same forms as the public pages (same validation, same services);
+a case is read back with its reference and access code (``?access_code=`` or the
+``X-Access-Code`` header).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enterprises.api.public import subject_from_path
+from enterprises.exceptions import DomainError
+from enterprises.models import CreditRecord
+
+from . import services
+from .eligibility import record_eligibility
+from .forms import ObjectionForm, RepairApplicationForm
+from .models import Case, CaseState
+
+
+def case_data(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "kind": case.kind,
+        "state": case.state,
+        "state_label": str(CaseState(case.state).label),
+        "received_on": case.received_on.isoformat(),
+        "due_on": case.due_on.isoformat() if case.due_on else None,
+        "due_provisional": case.due_provisional,
+        "decision_due": case.decision_due.isoformat() if case.decision_due else None,
+        "decision": case.decision,
+        "decision_reasons": case.decision_reasons,
+        "green_channel": case.green_channel,
+        "publication_ends": case.publication_ends.isoformat() if case.publication_ends else None,
+        "history": [
+            {"state": e.state, "at": e.at.isoformat(), "note": e.note} for e in case.events.all()
+        ],
+    }
+
+
+class RepairEligibilityView(APIView):
+    """May this public record be repaired: now, from a date, or never, with the reasons
+    and the rule edition applied."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, uscc: str, record_id: int) -> Response:
+        subject = subject_from_path(uscc)
+        record = (
+            CreditRecord.objects.public()
+            .filter(subject=subject, pk=record_id)
+            .select_related("department")
+            .first()
+        )
+        if record is None:
+            raise exceptions.NotFound(_("No public record with this id."))
+        return Response({"record": record.pk, **record_eligibility(record).as_dict()})
+
+
+class _SubmitView(APIView):
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    form_class: ClassVar[Any]
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        form = self.form_class(data=request.data, files=request.FILES)
+        if form.is_valid():
+            try:
+                case, code = form.submit()
+            except ValidationError as error:
+                from .forms import apply_errors
+
+                apply_errors(form, error)
+            except DomainError as error:
+                raise exceptions.ValidationError({error.field: [str(error.message)]}) from None
+            else:
+                return Response(
+                    {**case_data(case), "access_code": code}, status=status.HTTP_201_CREATED
+                )
+        raise exceptions.ValidationError(
+            {
+                ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+                for name, messages in form.errors.items()
+            }
+        )
+
+
+class ObjectionsView(_SubmitView):
+    form_class = ObjectionForm
+
+
+class RepairApplicationsView(_SubmitView):
+    form_class = RepairApplicationForm
+
+
+class CaseView(APIView):
+    permission_classes = [AllowAny]
+    kind = ""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, reference: str) -> Response:
+        code = request.query_params.get("access_code") or request.headers.get("X-Access-Code", "")
+        case = services.case_for_tracking(reference=reference, access_code=code)
+        if case is None or case.kind != self.kind:
+            raise exceptions.NotFound(_("No case with this reference and access code."))
+        return Response(case_data(case))

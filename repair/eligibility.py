@@ -1,0 +1,248 @@
+"""May this negative record or list entry be repaired: now, from a date, or never?
+
+One place for the rule (DOMAIN §8, thesis §3.1, §3.4 "lack of awareness"): the public
+file, the API, the repair form and the services all ask here. A record may be repaired
+once the minimum publicity of the rule edition that fixed its publicity (or else the
+edition of its department's jurisdiction in force on its decision date) has elapsed,
+unless it is published permanently, the edition allows no repair, the subject is on a
+list it has been put on too often (e.g. twice) or a false repair commitment bars it
+(3 years). Obligations fulfilled is shown by the identifying unit's opinion attached to
+the application, not decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from enterprises.models import CreditRecord, RecordState, Severity
+
+if TYPE_CHECKING:
+    from lists.models import ListEntry
+
+NOW = "now"
+FROM = "from"
+NEVER = "never"
+
+# Where no rule edition covers a record: the national Measures (3 months minor/general,
+# 6 months serious; DOMAIN §8).
+FALLBACK_MONTHS = {Severity.MINOR: 3, Severity.GENERAL: 3, Severity.SERIOUS: 6}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    status: str  # NOW, FROM or NEVER
+    from_date: dt.date | None
+    reasons: list[str] = field(default_factory=list)
+    edition: str = ""  # name of the rule edition applied
+    edition_code: str = ""
+
+    @property
+    def possible(self) -> bool:
+        return self.status != NEVER
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "from_date": self.from_date.isoformat() if self.from_date else None,
+            "reasons": [str(r) for r in self.reasons],
+            "edition": self.edition,
+            "edition_code": self.edition_code,
+        }
+
+
+def _edition_name(edition: Any) -> str:
+    english = (get_language() or "").startswith("en")
+    return str(edition.name_en if english else edition.name_zh)
+
+
+def _active_bans(subject_ids: set[int], on: dt.date) -> dict[int, dt.date]:
+    from .models import RepairBan
+
+    bans: dict[int, dt.date] = {}
+    for subject_id, ends_on in RepairBan.objects.filter(
+        subject_id__in=subject_ids, starts_on__lte=on, ends_on__gt=on
+    ).values_list("subject_id", "ends_on"):
+        bans[subject_id] = max(ends_on, bans.get(subject_id, ends_on))
+    return bans
+
+
+def _listed_too_often(subject_ids: set[int]) -> set[int]:
+    """Subjects on a list (in force) at least as many times as the list bars repair for."""
+    from django.db.models import F
+
+    from lists.models import ListEntry
+
+    return set(
+        ListEntry.objects.filter(
+            subject_id__in=subject_ids,
+            status=ListEntry.Status.LISTED,
+            credit_list__repair_forbidden_times_listed__isnull=False,
+            times_listed__gte=F("credit_list__repair_forbidden_times_listed"),
+        ).values_list("subject_id", flat=True)
+    )
+
+
+def _finish(
+    earliest: dt.date, on: dt.date, reasons: list[str], ban_end: dt.date | None
+) -> tuple[str, dt.date]:
+    if ban_end is not None and ban_end > earliest:
+        earliest = ban_end
+        reasons.append(
+            _("A false repair commitment bars credit repair until %(date)s.")
+            % {"date": ban_end.isoformat()}
+        )
+    if on >= earliest:
+        return NOW, earliest
+    return FROM, earliest
+
+
+def records_eligibility(
+    records: list[CreditRecord], *, on: dt.date | None = None
+) -> dict[int, Eligibility]:
+    """Eligibility of each record, in a constant number of queries."""
+    from .models import RecordEdition, RuleEdition
+    from .rules import jurisdiction_for_department
+
+    day = on or timezone.localdate()
+    if not records:
+        return {}
+    editions = list(RuleEdition.objects.prefetch_related("rules").order_by("-effective_from"))
+    by_id = {edition.pk: edition for edition in editions}
+    stored = dict(
+        RecordEdition.objects.filter(record_id__in=[r.pk for r in records]).values_list(
+            "record_id", "edition_id"
+        )
+    )
+    subject_ids = {r.subject_id for r in records}
+    bans = _active_bans(subject_ids, day)
+    too_often = _listed_too_often(subject_ids)
+
+    def in_force(jurisdiction: str, when: dt.date) -> Any:
+        # As repair.rules.edition_in_force, over the editions already loaded.
+        for wanted in dict.fromkeys([jurisdiction, "national"]):
+            for edition in editions:
+                if edition.jurisdiction == wanted and edition.in_force_on(when):
+                    return edition
+        return None
+
+    result: dict[int, Eligibility] = {}
+    for record in records:
+        result[record.pk] = _record(
+            record,
+            day=day,
+            edition=by_id.get(stored.get(record.pk, 0))
+            or in_force(jurisdiction_for_department(record.department), record.decision_date),
+            ban_end=bans.get(record.subject_id),
+            listed_too_often=record.subject_id in too_often,
+        )
+    return result
+
+
+def record_eligibility(record: CreditRecord, *, on: dt.date | None = None) -> Eligibility:
+    return records_eligibility([record], on=on)[record.pk]
+
+
+def _record(
+    record: CreditRecord,
+    *,
+    day: dt.date,
+    edition: Any,
+    ban_end: dt.date | None,
+    listed_too_often: bool,
+) -> Eligibility:
+    from .models import PublicityRule
+
+    name = _edition_name(edition) if edition is not None else ""
+    code = edition.code if edition is not None else ""
+
+    def never(reason: str) -> Eligibility:
+        return Eligibility(NEVER, None, [reason], name, code)
+
+    if not record.is_negative:
+        return never(_("Only negative information is repaired."))
+    if record.state == RecordState.REPAIRED:
+        return never(_("This information has already been repaired."))
+    if record.state not in (RecordState.ACTIVE, RecordState.UNDER_OBJECTION):
+        return never(_("This information is no longer published."))
+    if record.is_permanent:
+        return never(_("This information is published permanently and cannot be repaired."))
+    if listed_too_often:
+        return never(
+            _(
+                "Credit repair is refused while the subject is on a list it has been put on "
+                "too often."
+            )
+        )
+    rule = None
+    if edition is not None:
+        info_kind = (
+            PublicityRule.InfoKind.PENALTY
+            if record.kind == "penalty"
+            else PublicityRule.InfoKind.CONDUCT
+        )
+        rules = {r.info_kind: r for r in edition.rules.all() if r.severity == record.severity}
+        rule = rules.get(info_kind) or rules.get(PublicityRule.InfoKind.ANY)
+    if rule is None:
+        months = FALLBACK_MONTHS.get(record.severity, 6)  # type: ignore[call-overload]
+        name = _(
+            "National Measures for the Administration of Credit Repair: 3 months of publicity "
+            "for minor or general information, 6 months for serious information; permanent "
+            "information cannot be repaired."
+        )
+        code = ""
+    elif not rule.repair_allowed:
+        return never(_("The rule edition applied allows no credit repair of this information."))
+    else:
+        months = rule.repair_min_months
+    earliest = record.decision_date + relativedelta(months=months)
+    reasons = [
+        _("Minimum publicity before repair: %(n)d months from the decision (%(date)s).")
+        % {"n": months, "date": earliest.isoformat()}
+    ]
+    status, earliest = _finish(earliest, day, reasons, ban_end)
+    return Eligibility(status, earliest, reasons, name, code)
+
+
+def entry_eligibility(entry: ListEntry, *, on: dt.date | None = None) -> Eligibility:
+    """A list entry: removed early by repair only where its list allows it, not listed
+    too often, listed for the list's minimum time, and no false-commitment ban."""
+    from lists.models import ListEntry
+
+    day = on or timezone.localdate()
+    credit_list = entry.credit_list
+    name = str(
+        credit_list.name_en if (get_language() or "").startswith("en") else credit_list.name_zh
+    )
+
+    def never(reason: str) -> Eligibility:
+        return Eligibility(NEVER, None, [reason], name, credit_list.slug)
+
+    if entry.status != ListEntry.Status.LISTED:
+        return never(_("Only an entry in force on a list is removed by credit repair."))
+    if not credit_list.repair_allowed:
+        return never(_("Entries of this list are not removed early by credit repair."))
+    limit = credit_list.repair_forbidden_times_listed
+    if limit and entry.times_listed >= limit:
+        return never(
+            _("Credit repair is refused: the subject has been listed %(n)d times.")
+            % {"n": entry.times_listed}
+        )
+    earliest = entry.listed_on or day
+    reasons: list[str] = []
+    if credit_list.repair_min_months:
+        earliest = earliest + relativedelta(months=credit_list.repair_min_months)
+        reasons.append(
+            _("Minimum time on the list before repair: %(n)d months (%(date)s).")
+            % {"n": credit_list.repair_min_months, "date": earliest.isoformat()}
+        )
+    status, earliest = _finish(
+        earliest, day, reasons, _active_bans({entry.subject_id}, day).get(entry.subject_id)
+    )
+    return Eligibility(status, earliest, reasons, name, credit_list.slug)

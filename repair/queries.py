@@ -1,0 +1,111 @@
+"""Reads of the repair app shared by pages and the API: eligibility lookup, the
+officials' workbench and the public handling statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, QuerySet, Value, When
+
+from enterprises.actors import Actor
+from enterprises.kinds import NEGATIVE_KINDS
+from enterprises.models import CreditRecord, Subject
+from enterprises.uscc import normalize_uscc
+
+from .eligibility import entry_eligibility, records_eligibility
+from .models import OPEN_EXCLUDED, Case, CaseKind, Decision
+from .workdays import working_days_between
+
+
+@dataclass
+class Lookup:
+    subject: Subject
+    records: list[tuple[CreditRecord, Any]]
+    entries: list[tuple[Any, Any]]
+
+
+def repair_lookup(uscc: str, *, on: dt.date | None = None) -> Lookup | None:
+    """A subject's public negative records and list entries with their eligibility."""
+    from lists.models import ListEntry
+
+    code = normalize_uscc(uscc or "")
+    subject = Subject.objects.filter(uscc=code).first() if code else None
+    if subject is None:
+        return None
+    records = list(
+        CreditRecord.objects.public()
+        .filter(subject=subject, kind__in=[str(k) for k in NEGATIVE_KINDS])
+        .select_related("department")
+        .order_by("-decision_date", "-id")
+    )
+    answers = records_eligibility(records, on=on)
+    entries = list(
+        ListEntry.objects.filter(subject=subject, status=ListEntry.Status.LISTED).select_related(
+            "credit_list"
+        )
+    )
+    return Lookup(
+        subject=subject,
+        records=[(r, answers[r.pk]) for r in records],
+        entries=[(e, entry_eligibility(e, on=on)) for e in entries],
+    )
+
+
+def workbench_cases(actor: Actor, *, open_only: bool = True) -> QuerySet[Case]:
+    """Cases of the official's department (credit-centre reviewers: all): green channel
+    first, then by deadline."""
+    cases = Case.objects.select_related("subject", "department")
+    if not actor.is_unrestricted:
+        department = actor.department
+        cases = cases.filter(department_id=department.pk if department else -1)
+    if open_only:
+        cases = cases.exclude(state__in=list(OPEN_EXCLUDED))
+    return cases.annotate(
+        green_first=When_(
+            When(green_channel="", then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    ).order_by("green_first", F("due_on").asc(nulls_last=True), "id")
+
+
+@dataclass
+class StatisticsRow:
+    month: str
+    department: str
+    kind: str
+    received: int = 0
+    decided: int = 0
+    median_days: float | None = None
+    within_deadline_share: float | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def handling_statistics() -> list[StatisticsRow]:
+    """Per month received, department and kind: cases received, decided, median working
+    days from receipt to decision, share decided within the decision deadline, outcomes."""
+    rows: dict[tuple[str, int, str], StatisticsRow] = {}
+    days: dict[tuple[str, int, str], list[int]] = {}
+    within: dict[tuple[str, int, str], int] = {}
+    for case in Case.objects.select_related("department").order_by("received_on", "id"):
+        key = (case.received_on.strftime("%Y-%m"), case.department_id, case.kind)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = StatisticsRow(
+                month=key[0], department=str(case.department), kind=str(CaseKind(case.kind).label)
+            )
+        row.received += 1
+        if case.decided_on is not None:
+            row.decided += 1
+            days.setdefault(key, []).append(working_days_between(case.received_on, case.decided_on))
+            if case.decision_due is not None and case.decided_on <= case.decision_due:
+                within[key] = within.get(key, 0) + 1
+            label = str(Decision(case.decision).label) if case.decision else ""
+            row.outcomes[label] = row.outcomes.get(label, 0) + 1
+    for key, row in rows.items():
+        if row.decided:
+            row.median_days = float(statistics.median(days[key]))
+            row.within_deadline_share = within.get(key, 0) / row.decided
+    return sorted(rows.values(), key=lambda r: (r.month, r.department, r.kind), reverse=False)

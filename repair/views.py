@@ -1,0 +1,255 @@
+"""Public objection and repair pages, case tracking, the officials' workbench and the
+public handling statistics. Views parse input, call ``repair.services`` / ``queries``
+and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.actors import Actor
+from enterprises.exceptions import DomainError
+
+from . import queries, services
+from .forms import (
+    AccessForm,
+    ExtendForm,
+    LookupForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    ReasonForm,
+    RepairApplicationForm,
+    ResubmitForm,
+    apply_errors,
+)
+from .models import Attachment, Case, CaseKind
+
+# The tracking page remembers an access code for this session after one correct entry,
+# so the applicant can resubmit without typing it again.
+_SESSION_KEY = "repair_access"
+
+
+def repair_guide(request: HttpRequest) -> HttpResponse:
+    """Guidance and "may I apply?" for every public negative record of a subject."""
+    form = LookupForm(request.GET or None)
+    lookup = None
+    if form.is_bound and form.is_valid():
+        lookup = queries.repair_lookup(form.cleaned_data["uscc"])
+        if lookup is None:
+            form.add_error("uscc", _("No credit subject has this code."))
+    return render(request, "repair/guide.html", {"form": form, "lookup": lookup})
+
+
+def _submitted(request: HttpRequest, case: Case, code: str) -> HttpResponse:
+    request.session.setdefault(_SESSION_KEY, {})[case.reference] = code
+    request.session.modified = True
+    return render(request, "repair/submitted.html", {"case": case, "access_code": code})
+
+
+def _submit_page(request: HttpRequest, form_class: Any, template: str) -> HttpResponse:
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                case, code = form.submit()
+            except ValidationError as error:
+                apply_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return _submitted(request, case, code)
+        status = 400
+    else:
+        form = form_class(initial={"uscc": request.GET.get("uscc", "")})
+        status = 200
+    return render(request, template, {"form": form}, status=status)
+
+
+def repair_new(request: HttpRequest) -> HttpResponse:
+    return _submit_page(request, RepairApplicationForm, "repair/repair_form.html")
+
+
+def objection_new(request: HttpRequest) -> HttpResponse:
+    return _submit_page(request, ObjectionForm, "repair/objection_form.html")
+
+
+def track(request: HttpRequest, reference: str) -> HttpResponse:
+    """State, history and deadlines of a case, for whoever has its access code."""
+    case = None
+    known = request.session.get(_SESSION_KEY, {})
+    form = AccessForm(request.POST if "access_code" in request.POST else None)
+    resubmit = None
+    code = known.get(reference.upper())
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["access_code"]
+    if code:
+        case = services.case_for_tracking(reference=reference, access_code=code)
+    if case is None:
+        if form.is_bound:
+            form.add_error("access_code", _("The reference and access code do not match."))
+        return render(
+            request,
+            "repair/track_access.html",
+            {"form": form, "reference": reference},
+            status=403 if form.is_bound else 200,
+        )
+    request.session.setdefault(_SESSION_KEY, {})[case.reference] = code
+    request.session.modified = True
+    if case.state == "incomplete":
+        resubmit = ResubmitForm(
+            request.POST if "note" in request.POST else None, request.FILES or None
+        )
+        if resubmit.is_bound and resubmit.is_valid():
+            try:
+                services.repair_resubmit(
+                    case=case,
+                    note=resubmit.cleaned_data["note"],
+                    files=resubmit.files_for_service(),
+                )
+            except ValidationError as error:
+                apply_errors(resubmit, error)
+            else:
+                return redirect("repair-track", reference=case.reference)
+    return render(
+        request,
+        "repair/track.html",
+        {"case": case, "events": case.events.all(), "resubmit": resubmit},
+        status=400 if resubmit is not None and resubmit.is_bound else 200,
+    )
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "repair/statistics.html", {"rows": queries.handling_statistics()})
+
+
+# --- Officials' workbench -------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(request.user)
+
+
+@staff_member_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    cases = queries.workbench_cases(actor)
+    return render(
+        request,
+        "repair/workbench.html",
+        {"cases": cases, "today": timezone.localdate(), "all_departments": actor.is_unrestricted},
+    )
+
+
+def _case_for(request: HttpRequest, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("subject", "department"), pk=pk)
+    if not _actor(request).may_write(case.department_id):
+        raise Http404
+    return case
+
+
+@staff_member_required
+def workbench_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return render(request, "repair/workbench_case.html", _case_context(case))
+
+
+def _case_context(case: Case, **forms: Any) -> dict[str, Any]:
+    return {
+        "case": case,
+        "events": case.events.all(),
+        "records": case.records.select_related("department"),
+        "entries": case.list_entries.select_related("credit_list"),
+        "attachments": case.attachments.all(),
+        "today": timezone.localdate(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "decision_form": forms.get("decision_form") or ObjectionDecisionForm(),
+        "is_repair": case.kind == CaseKind.REPAIR,
+    }
+
+
+@staff_member_required
+@require_POST
+def workbench_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One click from the case page: each action is one service call."""
+    case = _case_for(request, pk)
+    actor = _actor(request)
+    form: Any = None
+    try:
+        if action == "accept":
+            services.repair_accept(actor=actor, case=case)
+        elif action == "carry-out":
+            services.repair_carry_out(actor=actor, case=case)
+        elif action == "close":
+            services.repair_close(actor=actor, case=case)
+        elif action in ("incomplete", "grant", "refuse", "false-commitment"):
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                if action == "incomplete":
+                    services.repair_mark_incomplete(actor=actor, case=case, reason=reason)
+                elif action == "false-commitment":
+                    services.repair_false_commitment(actor=actor, case=case, reason=reason)
+                else:
+                    services.repair_decide(
+                        actor=actor, case=case, grant=action == "grant", reasons=reason
+                    )
+        elif action == "extend":
+            form = ExtendForm(request.POST)
+            if form.is_valid():
+                services.objection_extend(
+                    actor=actor,
+                    case=case,
+                    days=form.cleaned_data["days"],
+                    reason=form.cleaned_data["reason"],
+                )
+        elif action == "decide":
+            form = ObjectionDecisionForm(request.POST)
+            if form.is_valid():
+                services.objection_decide(
+                    actor=actor,
+                    case=case,
+                    decision=form.cleaned_data["decision"],
+                    reasons=form.cleaned_data["reason"],
+                    correction=form.correction(),
+                )
+        else:
+            raise Http404
+    except ValidationError as error:
+        form = form or ReasonForm(request.POST)
+        form.is_valid()
+        apply_errors(form, error)
+    except DomainError as error:
+        form = form or ReasonForm(request.POST)
+        form.is_valid()
+        form.add_error(None, str(error.message))
+    if form is not None and form.errors:
+        key = {"extend": "extend_form", "decide": "decision_form"}.get(action, "reason_form")
+        case.refresh_from_db()
+        return render(
+            request, "repair/workbench_case.html", _case_context(case, **{key: form}), status=400
+        )
+    return redirect("repair-workbench-case", pk=case.pk)
+
+
+@staff_member_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Uploaded documents are read only by officials of the case."""
+    case = _case_for(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+    path = services.attachment_path(attachment)
+    if not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )

@@ -1,0 +1,205 @@
+"""JSON API of supervision and commitments (mounted under /api/v1/ by creditsite/urls.py).
+
+Reads are public and go through ``supervision.queries`` / ``enterprises.queries`` (the
+public sees what /inspections/ and /commitments/ show). ``inspection-plans/<id>/draw/``
+(POST) lets an official draw: a staff session or the plan department's API token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enterprises import queries as enterprise_queries
+from enterprises.actors import Actor
+from enterprises.api.authentication import DepartmentTokenAuthentication
+from enterprises.api.errors import ServiceErrorsMixin
+from enterprises.models import DepartmentToken
+
+from . import queries, services
+from .models import Draw, InspectionPlan
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name_zh")
+
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "id",
+            "title",
+            "department",
+            "department_name",
+            "period_start",
+            "period_end",
+            "targeted",
+            "industry",
+            "region_prefix",
+            "scale",
+            "grades",
+            "sample_size",
+            "sample_ratio",
+            "inspectors_per_object",
+            "published_at",
+        ]
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "plan",
+            "seed",
+            "seed_source",
+            "pool",
+            "result",
+            "created_at",
+            "reason",
+            "supersedes",
+            "published_at",
+        ]
+
+
+class InspectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="draw.plan_id")
+    draw = serializers.IntegerField(source="draw_id")
+    uscc = serializers.CharField(source="subject.uscc")
+    name = serializers.CharField(source="subject.name")
+    inspectors = serializers.SerializerMethodField()
+    inspected_on = serializers.DateField()
+    outcome = serializers.CharField()
+    findings = serializers.CharField()
+    published_on = serializers.DateField()
+
+    def get_inspectors(self, inspection: Any) -> list[str]:
+        return [inspector.name for inspector in inspection.inspectors.all()]
+
+
+class CommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uscc = serializers.CharField(source="subject.uscc")
+    name = serializers.CharField(source="subject.name")
+    commitment_type = serializers.CharField()
+    reason = serializers.CharField()
+    committed_on = serializers.DateField()
+    accepting_unit = serializers.CharField(source="accepting_unit.code")
+    accepting_unit_name = serializers.CharField(source="accepting_unit.name_zh")
+    content = serializers.CharField()
+    promised_by = serializers.DateField(allow_null=True)
+    state = serializers.CharField()
+    fulfilled_on = serializers.DateField(allow_null=True)
+
+
+class _PublicList(generics.ListAPIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    filter_backends: list[type] = []
+
+
+class PlanListView(_PublicList):
+    """Published inspection plans."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self) -> Any:
+        return queries.public_plans()
+
+
+class DrawListView(_PublicList):
+    """Published current draws with seed and pool snapshot, so anyone can replay them."""
+
+    serializer_class = DrawSerializer
+
+    def get_queryset(self) -> Any:
+        return queries.public_draws()
+
+
+class InspectionListView(_PublicList):
+    """Published inspection results."""
+
+    serializer_class = InspectionSerializer
+
+    def get_queryset(self) -> Any:
+        return queries.public_inspections()
+
+
+class CommitmentListView(_PublicList):
+    """Fully public credit commitments of organisations, with their state."""
+
+    serializer_class = CommitmentSerializer
+
+    def get_queryset(self) -> Any:
+        return enterprise_queries.public_commitments()
+
+
+class IsOfficialOrDepartmentToken(BasePermission):
+    message = _("Drawing needs an official's session or a department API token.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if isinstance(request.auth, DepartmentToken):
+            return True
+        user = request.user
+        return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+class DrawRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    supersedes = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PlanDrawView(ServiceErrorsMixin, APIView):
+    """Draw objects and inspectors for a published plan (a redraw names the draw it
+    replaces and gives a reason). Which department may draw is the service's rule."""
+
+    authentication_classes = [DepartmentTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsOfficialOrDepartmentToken]
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=DrawRequestSerializer, responses={201: DrawSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        plan = InspectionPlan.objects.filter(pk=pk).first()
+        if plan is None:
+            raise Http404
+        body = DrawRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        supersedes = None
+        if body.validated_data.get("supersedes"):
+            supersedes = plan.draws.filter(pk=body.validated_data["supersedes"]).first()
+            if supersedes is None:
+                raise exceptions.ValidationError(
+                    {"supersedes": [_("No draw of this plan with this id.")]}
+                )
+        if isinstance(request.auth, DepartmentToken):
+            actor = Actor.for_token(request.auth)
+        else:
+            actor = Actor.for_user(request.user)
+        draw = services.draw_create(
+            actor=actor,
+            plan=plan,
+            reason=body.validated_data.get("reason", ""),
+            supersedes=supersedes,
+        )
+        return Response(DrawSerializer(draw).data, status=201)
+
+
+urlpatterns = [
+    path("inspection-plans/", PlanListView.as_view(), name="api-inspection-plans"),
+    path("inspection-plans/<int:pk>/draw/", PlanDrawView.as_view(), name="api-plan-draw"),
+    path("draws/", DrawListView.as_view(), name="api-draws"),
+    path("inspections/", InspectionListView.as_view(), name="api-inspections"),
+    path("commitments/", CommitmentListView.as_view(), name="api-commitments"),
+]
