@@ -27,6 +27,16 @@ from .conftest import PNG, committing, pdf
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    # These tests read messages in English; pages are Chinese unless the visitor chose English.
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
 def apply(client, subject, records=(), entries=(), **extra):
     data = {
         "uscc": subject.uscc,
