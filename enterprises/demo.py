@@ -2379,6 +2379,9 @@ def demo_seed(
     from lists.demo import demo_lists  # red and black list entries (lists issue)
 
     demo_lists(seed=seed, as_of=as_of)
+    from supervision.demo import demo_inspections  # random inspections (issue 7)
+
+    demo_inspections(seed=seed, as_of=as_of)
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

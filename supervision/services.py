@@ -193,7 +193,7 @@ def _candidate_subjects(plan: InspectionPlan) -> Any:
         if plan.industry_id:
             subjects = subjects.filter(industry_id=plan.industry_id)
         if plan.region_prefix:
-            subjects = subjects.filter(region_id__startswith=plan.region_prefix)
+            subjects = subjects.filter(region__code__startswith=plan.region_prefix)
         if plan.scale:
             low, high = SCALE_BOUNDS[plan.scale]
             subjects = subjects.filter(registered_capital__gte=low)

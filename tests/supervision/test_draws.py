@@ -205,3 +205,13 @@ def test_a_draft_plan_cannot_be_drawn(department, inspectors):
     )
     with pytest.raises(DrawError):
         draw_create(actor=_actor(), plan=plan)
+
+
+def test_a_region_targeted_plan_draws_only_from_that_region(department, inspectors):
+    inside = SubjectFactory.create_batch(4, region_id="330106")  # 西湖区, 杭州市
+    SubjectFactory.create_batch(4, region_id="330212")  # 鄞州区, 宁波市
+    plan = _plan(department, size=4, targeted=True, region_prefix="3301")
+
+    draw = draw_create(actor=_actor(), plan=plan)
+
+    assert {o["subject"] for o in draw.result["objects"]} == {s.pk for s in inside}
