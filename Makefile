@@ -46,6 +46,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -q -r creditsite enterprises lists repair supervision -lll
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

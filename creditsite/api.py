@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -68,3 +70,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
         response["Retry-After"] = "60"
     return response
+
+
+# --- Errors Django answers before (or outside) a DRF view ------------------------------------
+# A path the URL patterns reject (e.g. a non-numeric id) and a body Django refuses to read
+# (too large, too many fields) would otherwise get the HTML error pages; under /api/ they
+# get the same JSON body as every other API error.
+
+
+def _json_error(status_code: int, reason: str, code: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "detail": reason,
+            "errors": [{"field": "non_field_errors", "reason": reason, "code": code}],
+        },
+        status=status_code,
+    )
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _json_error(
+            400,
+            _("The request could not be read: the body is too large or has too many fields."),
+            "bad_request",
+        )
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _json_error(404, _("Not found."), "not_found")
+    return defaults.page_not_found(request, exception)

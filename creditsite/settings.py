@@ -7,6 +7,7 @@ Celery broker and the cache, ``DJANGO_ENV=production`` requires ``SECRET_KEY`` a
 ``ALLOWED_HOSTS`` and turns on the secure defaults.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "creditsite.middleware.ContentSecurityPolicyMiddleware",
+    "creditsite.throttling.PageThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "creditsite.urls"
@@ -134,6 +137,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Admin login lockout (creditsite/lockout.py): this many failures of one username from one
+# address within the window lock that pair; more from one address lock the address.
+ADMIN_LOCKOUT_FAILURES = env.int("ADMIN_LOCKOUT_FAILURES", default=5)
+ADMIN_LOCKOUT_IP_FAILURES = env.int("ADMIN_LOCKOUT_IP_FAILURES", default=20)
+ADMIN_LOCKOUT_WINDOW_SECONDS = env.int("ADMIN_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+ADMIN_LOCKOUT_SECONDS = env.int("ADMIN_LOCKOUT_SECONDS", default=15 * 60)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -177,6 +186,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "creditsite.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Scopes and rates are THROTTLE_SCOPES / THROTTLE_RATES below (one rule for API and pages).
+    "DEFAULT_THROTTLE_CLASSES": ["creditsite.throttling.ClientRateThrottle"],
+    # Proxies in front of the app whose X-Forwarded-For is trusted for the client address;
+    # 0 uses REMOTE_ADDR (DRF's default of None would trust a forged X-Forwarded-For).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CreditSite API",
@@ -189,14 +203,58 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Throttling (creditsite/throttling.py) --------------------------------------------------
+# Off under the test runner so the suite's many requests from one address are not counted;
+# tests that check throttling turn it on with the `settings` fixture.
+TESTING = "pytest" in sys.modules
+THROTTLE_ENABLED = env.bool("THROTTLE_ENABLED", default=not TESTING)
+# Per client address (anonymous) or per department token ("department"), "N/s|min|hour|day".
+THROTTLE_RATES = {
+    "search": env.str("THROTTLE_RATE_SEARCH", default="60/min"),
+    "check": env.str("THROTTLE_RATE_CHECK", default="20/min"),
+    "report": env.str("THROTTLE_RATE_REPORT", default="10/min"),
+    "forms": env.str("THROTTLE_RATE_FORMS", default="10/hour"),
+    "department": env.str("THROTTLE_RATE_DEPARTMENT", default="600/min"),
+}
+# URL name → (scope, methods that count). Form pages count submissions only.
+THROTTLE_SCOPES = {
+    "api-enterprises": ("search", ("GET",)),
+    "search": ("search", ("GET",)),
+    "api-check": ("check", ("POST",)),
+    "check": ("check", ("GET", "POST")),
+    "enterprise-report": ("report", ("GET",)),
+    "objection-guide": ("forms", ("POST",)),
+    "repair-new": ("forms", ("POST",)),
+}
+
 # --- Security ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script of the site reads the CSRF token from the cookie (forms carry it in a field).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The site's own templates have no inline script or style: files from this origin only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# The admin sets inline styles (and Swagger UI also starts with an inline script).
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    "/admin/": CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    ),
+    "/api/docs/": CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+    ).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_HTTPONLY = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

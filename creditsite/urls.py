@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .lockout import LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -24,3 +25,8 @@ urlpatterns = [
 admin.site.site_header = _("CreditSite administration")
 admin.site.site_title = _("CreditSite administration")
 admin.site.index_title = _("Credit information management")
+admin.site.login_form = LockoutAdminAuthenticationForm
+
+# JSON error bodies under /api/, the usual pages elsewhere (creditsite/api.py).
+handler400 = "creditsite.api.bad_request"
+handler404 = "creditsite.api.page_not_found"

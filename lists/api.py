@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from enterprises.api.serializers import ErrorSerializer
 
 from . import check, queries
 from .models import CreditList, ListEntry
@@ -38,7 +40,15 @@ class CheckView(APIView):
     force with their disciplinary measures, red lists. An invalid code is reported on
     its own item; the batch never fails for it."""
 
-    @extend_schema(request=CheckRequestSerializer, responses={200: dict})
+    @extend_schema(
+        request=CheckRequestSerializer,
+        responses={
+            200: dict,
+            400: OpenApiResponse(
+                ErrorSerializer, description=gettext_lazy("The body is not valid.")
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = CheckRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -121,7 +131,15 @@ class ListEntriesView(APIView):
             OpenApiParameter("changed_since", str, description="ISO date or date-time"),
             OpenApiParameter("page", int),
         ],
-        responses={200: dict},
+        responses={
+            200: dict,
+            400: OpenApiResponse(
+                ErrorSerializer, description=gettext_lazy("A parameter is not valid.")
+            ),
+            404: OpenApiResponse(
+                ErrorSerializer, description=gettext_lazy("No such list, or no such page.")
+            ),
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         credit_list = queries.published_list(slug)

@@ -7,11 +7,12 @@ a case is read back with its reference and access code (``?access_code=`` or the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.api.public import subject_from_path
+from enterprises.api.serializers import ErrorSerializer
 from enterprises.exceptions import DomainError
 from enterprises.models import CreditRecord
 
@@ -55,7 +57,13 @@ class RepairEligibilityView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={
+            200: dict,
+            400: OpenApiResponse(ErrorSerializer, description=_("The code is not a valid USCC.")),
+            404: OpenApiResponse(ErrorSerializer, description=_("No such public record.")),
+        }
+    )
     def get(self, request: Request, uscc: str, record_id: int) -> Response:
         subject = subject_from_path(uscc)
         record = (
@@ -74,8 +82,19 @@ class _SubmitView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     form_class: ClassVar[Any]
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(
+        request=dict,
+        responses={
+            201: dict,
+            400: OpenApiResponse(ErrorSerializer, description=_("A field is not valid.")),
+        },
+    )
     def post(self, request: Request) -> Response:
+        # A JSON array or scalar is valid JSON but not a set of form fields.
+        if not isinstance(request.data, Mapping):
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Send the fields as a JSON object or a form.")]}
+            )
         form = self.form_class(data=request.data, files=request.FILES)
         if form.is_valid():
             try:
@@ -110,7 +129,14 @@ class CaseView(APIView):
     permission_classes = [AllowAny]
     kind = ""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={
+            200: dict,
+            404: OpenApiResponse(
+                ErrorSerializer, description=_("No case with this reference and access code.")
+            ),
+        }
+    )
     def get(self, request: Request, reference: str) -> Response:
         code = request.query_params.get("access_code") or request.headers.get("X-Access-Code", "")
         case = services.case_for_tracking(reference=reference, access_code=code)

@@ -210,6 +210,8 @@ def _new_reference(kind: str, day: dt.date) -> str:
 def case_for_tracking(*, reference: str, access_code: str) -> Case | None:
     """The case if the access code matches; None otherwise (same answer for an unknown
     reference, so references cannot be probed)."""
+    if "\x00" in reference:  # PostgreSQL refuses NUL in text; no reference contains one
+        return None
     case = Case.objects.filter(reference=reference.strip().upper()).first()
     if case is None or not hmac.compare_digest(
         case.access_code_hash, _code_hash(case.reference, access_code)

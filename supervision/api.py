@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
@@ -25,6 +25,7 @@ from enterprises import queries as enterprise_queries
 from enterprises.actors import Actor
 from enterprises.api.authentication import DepartmentTokenAuthentication
 from enterprises.api.errors import ServiceErrorsMixin
+from enterprises.api.serializers import ErrorSerializer
 from enterprises.models import DepartmentToken
 
 from . import queries, services
@@ -104,12 +105,25 @@ class CommitmentSerializer(serializers.Serializer):
     fulfilled_on = serializers.DateField(allow_null=True)
 
 
+def _documented_list(serializer: type[serializers.Serializer]) -> Any:
+    """The paginated 200 plus the 404 the paginator answers for a page past the end."""
+    return extend_schema_view(
+        get=extend_schema(
+            responses={
+                200: serializer(many=True),
+                404: OpenApiResponse(ErrorSerializer, description=_("No such page.")),
+            }
+        )
+    )
+
+
 class _PublicList(generics.ListAPIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
     filter_backends: list[type] = []
 
 
+@_documented_list(PlanSerializer)
 class PlanListView(_PublicList):
     """Published inspection plans."""
 
@@ -119,6 +133,7 @@ class PlanListView(_PublicList):
         return queries.public_plans()
 
 
+@_documented_list(DrawSerializer)
 class DrawListView(_PublicList):
     """Published current draws with seed and pool snapshot, so anyone can replay them."""
 
@@ -128,6 +143,7 @@ class DrawListView(_PublicList):
         return queries.public_draws()
 
 
+@_documented_list(InspectionSerializer)
 class InspectionListView(_PublicList):
     """Published inspection results."""
 
@@ -137,6 +153,7 @@ class InspectionListView(_PublicList):
         return queries.public_inspections()
 
 
+@_documented_list(CommitmentSerializer)
 class CommitmentListView(_PublicList):
     """Fully public credit commitments of organisations, with their state."""
 
@@ -169,7 +186,16 @@ class PlanDrawView(ServiceErrorsMixin, APIView):
     permission_classes = [IsOfficialOrDepartmentToken]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=DrawRequestSerializer, responses={201: DrawSerializer})
+    @extend_schema(
+        request=DrawRequestSerializer,
+        responses={
+            201: DrawSerializer,
+            400: OpenApiResponse(ErrorSerializer, description=_("The body is not valid.")),
+            401: OpenApiResponse(ErrorSerializer, description=_("Unknown or revoked token.")),
+            403: OpenApiResponse(ErrorSerializer, description=_("Not allowed to draw.")),
+            404: OpenApiResponse(ErrorSerializer, description=_("No such plan.")),
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         plan = InspectionPlan.objects.filter(pk=pk).first()
         if plan is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -238,6 +239,8 @@ class CreditFileRecordsView(APIView):
                     str(_("Not a time: write it as 2026-01-31T08:00:00+08:00."))
                 ]
             else:
+                if timezone.is_naive(moment):  # a date or a time without offset: Shanghai time
+                    moment = timezone.make_aware(moment)
                 records = records.filter(updated_at__gte=moment)
         if errors:
             raise exceptions.ValidationError(errors)

@@ -69,6 +69,21 @@ class DepartmentSerializer(serializers.ModelSerializer):
 # --- Credit subjects -------------------------------------------------------------------------
 
 
+class CodeRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row named by its code (a text primary key).
+
+    PostgreSQL refuses a NUL character in text, so the lookup would fail with a database
+    error; such a code is refused here as bad input instead.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(
+                _("Null characters are not allowed."), code="null_characters_not_allowed"
+            )
+        return super().to_internal_value(data)
+
+
 class SubjectWriteSerializer(serializers.ModelSerializer):
     """Basic information a department registers or updates, keyed by the USCC.
 
@@ -80,7 +95,7 @@ class SubjectWriteSerializer(serializers.ModelSerializer):
         label=_("unified social credit code"),
         help_text=_("18 characters; spaces and hyphens are ignored."),
     )
-    region = serializers.PrimaryKeyRelatedField(
+    region = CodeRelatedField(
         queryset=Region.objects.all(),
         required=False,
         allow_null=True,
@@ -89,7 +104,7 @@ class SubjectWriteSerializer(serializers.ModelSerializer):
             "does_not_exist": _("No administrative division has the code “{pk_value}”.")
         },
     )
-    industry = serializers.PrimaryKeyRelatedField(
+    industry = CodeRelatedField(
         queryset=Industry.objects.all(),
         required=False,
         allow_null=True,

@@ -102,6 +102,10 @@ class DepartmentPagination(PageNumberPagination):
         "code used in the API and in `manage.py issue_token`. Public; no token needed."
     ),
     tags=["departments"],
+    responses={
+        200: DepartmentSerializer(many=True),
+        404: OpenApiResponse(ErrorSerializer, description=_("No such page.")),
+    },
 )
 class DepartmentListView(generics.ListAPIView):
     queryset = Department.objects.order_by("code")
@@ -223,6 +227,8 @@ class EnterpriseView(DepartmentWriteView):
     field_names = {"region_id": "region", "industry_id": "industry"}
 
     @extend_schema(
+        # The credit file (/enterprises/{uscc}/) would otherwise share this operationId.
+        operation_id="v1_enterprises_search",
         summary=_("Search credit subjects"),
         description=_(
             "The public search of the site (/search/) as JSON, with the same parameters. "

@@ -1,0 +1,124 @@
+"""Rate limits per client on search, check, report and the public forms (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from enterprises.tokens import token_issue
+from tests.factories import DepartmentFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def throttled(settings):
+    """Throttling on (it is off under the test runner) with small rates."""
+    settings.THROTTLE_ENABLED = True
+    settings.THROTTLE_RATES = {
+        "search": "2/min",
+        "check": "1/min",
+        "report": "1/min",
+        "forms": "1/hour",
+        "department": "5/min",
+    }
+    return settings
+
+
+def _retry_after(response, most: int) -> int:
+    seconds = int(response["Retry-After"])
+    assert 1 <= seconds <= most
+    return seconds
+
+
+def test_off_by_default_under_the_test_runner(client, db, settings):
+    assert settings.THROTTLE_ENABLED is False
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "search": "1/min"}
+    for _n in range(5):
+        assert client.get("/api/v1/enterprises/", {"q": "x"}).status_code == 200
+
+
+def test_api_search_is_limited_per_client_with_the_standard_error_body(client, db, throttled):
+    for _n in range(2):
+        assert client.get("/api/v1/enterprises/", {"q": "x"}).status_code == 200
+    response = client.get("/api/v1/enterprises/", {"q": "x"})
+    assert response.status_code == 429
+    _retry_after(response, 60)
+    body = response.json()
+    assert body["detail"]
+    assert body["errors"][0]["field"] == "non_field_errors"
+    assert body["errors"][0]["code"] == "throttled"
+    # Another client is counted on its own.
+    other = client.get("/api/v1/enterprises/", {"q": "x"}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 200
+
+
+def test_forged_forwarded_for_does_not_escape_the_limit(client, db, throttled):
+    for n in range(2):
+        client.get("/api/v1/enterprises/", {"q": "x"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    response = client.get("/api/v1/enterprises/", {"q": "x"}, HTTP_X_FORWARDED_FOR="10.0.0.7")
+    assert response.status_code == 429
+
+
+def test_api_check_is_limited(client, db, throttled):
+    payload = {"subjects": ["nobody"]}
+    assert (
+        client.post("/api/v1/check/", payload, content_type="application/json").status_code == 200
+    )
+    response = client.post("/api/v1/check/", payload, content_type="application/json")
+    assert response.status_code == 429
+    _retry_after(response, 60)
+
+
+def test_unlisted_endpoints_are_not_counted(client, db, throttled):
+    for _n in range(5):
+        assert client.get("/api/v1/departments/").status_code == 200
+
+
+def test_department_token_gets_the_higher_rate(client, db, throttled):
+    _token, key = token_issue(department=DepartmentFactory())
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    for _n in range(5):
+        assert client.get("/api/v1/enterprises/", {"q": "x"}, **auth).status_code == 200
+    assert client.get("/api/v1/enterprises/", {"q": "x"}, **auth).status_code == 429
+    # The token's count is its own: an anonymous client from the same address is not refused.
+    assert client.get("/api/v1/enterprises/", {"q": "x"}).status_code == 200
+    # On the check API (no authentication of its own) the token counts as well.
+    payload = {"subjects": ["nobody"]}
+    for _n in range(3):
+        response = client.post("/api/v1/check/", payload, content_type="application/json", **auth)
+        assert response.status_code == 200
+
+
+def test_report_pdf_is_limited_with_a_page(client, db, throttled):
+    client.get("/enterprises/91110000000000000X/report.pdf")
+    response = client.get(
+        "/enterprises/91110000000000000X/report.pdf", headers={"Cookie": "django_language=en"}
+    )
+    assert response.status_code == 429
+    _retry_after(response, 60)
+    assert response["Content-Type"].startswith("text/html")
+    assert b"Too many requests" in response.content
+    assert b"try again in" in response.content
+
+
+@pytest.mark.parametrize("url", ["/objections/new/", "/repair/new/"])
+def test_public_forms_limit_submissions_not_reading(client, db, throttled, url):
+    for _n in range(3):
+        assert client.get(url).status_code == 200  # reading the form is free
+    first = client.post(url, {})
+    assert first.status_code != 429
+    response = client.post(url, {})
+    assert response.status_code == 429
+    _retry_after(response, 3600)
+
+
+def test_search_page_is_limited(client, db, throttled):
+    for _n in range(2):
+        assert client.get("/search/", {"q": "x"}).status_code == 200
+    assert client.get("/search/", {"q": "x"}).status_code == 429
