@@ -7,7 +7,6 @@ Celery broker and the cache, ``DJANGO_ENV=production`` requires ``SECRET_KEY`` a
 ``ALLOWED_HOSTS`` and turns on the secure defaults.
 """
 
-import sys
 from pathlib import Path
 
 import environ
@@ -204,10 +203,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Throttling (creditsite/throttling.py) --------------------------------------------------
-# Off under the test runner so the suite's many requests from one address are not counted;
-# tests that check throttling turn it on with the `settings` fixture.
-TESTING = "pytest" in sys.modules
-THROTTLE_ENABLED = env.bool("THROTTLE_ENABLED", default=not TESTING)
+# The test suite turns it off (tests/conftest.py) so its many requests from one address are
+# not counted; the throttling tests turn it back on.
+THROTTLE_ENABLED = env.bool("THROTTLE_ENABLED", default=True)
 # Per client address (anonymous) or per department token ("department"), "N/s|min|hour|day".
 THROTTLE_RATES = {
     "search": env.str("THROTTLE_RATE_SEARCH", default="60/min"),

@@ -48,3 +48,9 @@ def _celery_in_process(request):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _throttling_off(settings):
+    """The suite sends many requests from one address; tests/test_throttling.py turns it on."""
+    settings.THROTTLE_ENABLED = False

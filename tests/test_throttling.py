@@ -36,7 +36,7 @@ def _retry_after(response, most: int) -> int:
     return seconds
 
 
-def test_off_by_default_under_the_test_runner(client, db, settings):
+def test_off_in_the_test_suite_unless_a_test_turns_it_on(client, db, settings):
     assert settings.THROTTLE_ENABLED is False
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "search": "1/min"}
     for _n in range(5):
