@@ -10,7 +10,7 @@ DEMO_ENTERPRISES ?= 2000
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format messages install clean
+.PHONY: run test bench lint audit load format messages install clean
 
 # Create the virtualenv and install the pinned dependencies (again only when they change).
 $(STAMP): pyproject.toml requirements.lock
@@ -33,14 +33,17 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-# Rescoring 100,000 enterprises (~400,000 records) on a scratch PostgreSQL database, timed
-# next to a bare SQL aggregate in the same process (docs/benchmarks.md).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cs_bench
-BENCH_ENTERPRISES ?= 100000
+# Benchmarks against bare SQL in the same process (docs/benchmarks.md) on a scratch
+# PostgreSQL database: `make bench` (100,000 enterprises, a few minutes) or
+# `make bench SCALE=province` (2.58 M enterprises, 10 M records, seeded through COPY
+# into its own database the first time).
+SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(if $(filter province,$(SCALE)),cs_province,cs_bench)
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(PY) -c "import psycopg, sys; u = sys.argv[1]; base, name = u.rsplit('/', 1); c = psycopg.connect(base + '/postgres', autocommit=True); c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute('CREATE DATABASE \"' + name + '\" TEMPLATE template0 ENCODING UTF8 LC_CTYPE \'C.UTF-8\' LC_COLLATE \'C.UTF-8\'')" $(BENCH_DATABASE_URL)
+	$(PY) -m tests.bench.createdb $(BENCH_DATABASE_URL)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --enterprises $(BENCH_ENTERPRISES)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -48,6 +51,21 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -r creditsite enterprises lists repair supervision -lll
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities in the installed packages (pip-audit, PyPI's advisory data; needs
+# the network). --strict: a package that cannot be audited fails the audit too.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --local --skip-editable --strict --vulnerability-service pypi --progress-spinner off --desc on
+
+# Load test: wrk (Debian package) on loopback against gunicorn (2 workers) serving the
+# PostgreSQL database LOAD_DATABASE_URL, read only; exits non-zero on any failed request
+# (docs/benchmarks.md). By default the bench database (`make bench` seeds it; SCALE=province
+# for cs_province).
+LOAD_DATABASE_URL ?= $(BENCH_DATABASE_URL)
+LOAD_DURATION ?= 30
+LOAD_CONNECTIONS ?= 32
+load: $(STAMP)
+	$(PY) -m tests.bench.load --database-url $(LOAD_DATABASE_URL) --duration $(LOAD_DURATION) --connections $(LOAD_CONNECTIONS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -101,6 +101,25 @@ SCHEDULES: dict[str, Schedule] = {
         ),
         command="process_commitments",
     ),
+    "rescore-pending-every-10-minutes": Schedule(
+        task="enterprises.rescore_pending",
+        crontab=Crontab(minute="*/10"),
+        description=_(
+            "Rescore subjects whose rescoring request has waited more than "
+            "RESCORE_PENDING_AFTER_MINUTES (10): their task was lost, e.g. when Redis "
+            "restarted without persistence, or failed for good."
+        ),
+        command="rescore_pending",
+    ),
+    "purge-idempotency-keys-nightly": Schedule(
+        task="enterprises.purge_idempotency_keys",
+        crontab=Crontab(minute="15", hour="4"),
+        description=_(
+            "Delete the stored answers of Idempotency-Key requests older than 24 hours; "
+            "they no longer answer."
+        ),
+        command="purge_idempotency_keys",
+    ),
 }
 
 

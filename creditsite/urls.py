@@ -30,3 +30,5 @@ admin.site.login_form = LockoutAdminAuthenticationForm
 # JSON error bodies under /api/, the usual pages elsewhere (creditsite/api.py).
 handler400 = "creditsite.api.bad_request"
 handler404 = "creditsite.api.page_not_found"
+# A database outage that surfaces outside a view is a 503 too (creditsite/middleware.py).
+handler500 = "creditsite.middleware.server_error"

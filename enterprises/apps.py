@@ -15,3 +15,12 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_roles, sender=self)
+        # The search needs a UTF-8 ctype on PostgreSQL: refused at the first connection,
+        # reported by `manage.py check --database default` (importing registers the check).
+        from django.db.backends.signals import connection_created
+
+        from creditsite import dbchecks
+
+        connection_created.connect(
+            dbchecks.on_connection_created, dispatch_uid="creditsite.dbchecks"
+        )

@@ -41,7 +41,8 @@ class SearchForm(forms.Form):
         label=_("List membership"), required=False, choices=[("", _("Any")), *LIST_CHOICES]
     )
     industry = forms.ChoiceField(label=_("Industry"), required=False)
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=10_000)
+    # No max_value: clean_page says where pages stop, and why.
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +63,23 @@ class SearchForm(forms.Form):
             ("", _("Any")),
             *((code, f"{code} {en if english else zh}") for code, zh, en in industries),
         ]
+
+    def clean_page(self) -> int | None:
+        """Results are counted up to 10,000 and pages stop there (queries.COUNT_CAP)."""
+        from .queries import COUNT_CAP, search_page_limit
+
+        page: int | None = self.cleaned_data.get("page")
+        limit = search_page_limit()
+        if page is not None and page > limit:
+            raise forms.ValidationError(
+                _(
+                    "Results stop at the first %(cap)s matches (page %(limit)s): add more "
+                    "of the name or a filter to narrow the search."
+                ),
+                code="beyond_cap",
+                params={"cap": f"{COUNT_CAP:,}", "limit": f"{limit:,}"},
+            )
+        return page
 
     def has_criteria(self) -> bool:
         data = self.cleaned_data

@@ -203,7 +203,10 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
     else:
         story.append(
             _p(
-                _("Score %(score)s, grade %(grade)s, evaluated at %(at)s.")
+                _(
+                    "Score %(score)s, grade %(grade)s, unchanged since %(at)s"
+                    " (recomputed every night)."
+                )
                 % {
                     "score": evaluation.score,
                     "grade": evaluation.grade,

@@ -6,9 +6,10 @@ score and must agree exactly (a property test holds them to it):
 
 * :func:`evaluate_subject` reads one subject's counting records and list entries and
   explains every point: which record moved which indicator, and when it stops.
-* :func:`subjects_rescore` aggregates records per subject in SQL (one ``GROUP BY
-  subject_id`` with a filtered ``SUM``/``MAX`` per indicator) over id-range chunks and
-  writes the results back in bulk; no per-subject ORM loop.
+* :func:`scores_bulk` aggregates records per subject in SQL (one ``GROUP BY
+  subject_id`` with a filtered ``SUM``/``MAX`` per indicator) over an id range; on
+  PostgreSQL :func:`rescore_job` / :func:`subjects_rescore` run the same aggregates inside
+  one statement per id range that also combines, grades and writes only what changed.
 
 How one item counts on a date ``on`` (records and list entries alike):
   it counts when its decision (or listing) date is on or before ``on`` and, if the
@@ -25,11 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -568,19 +570,30 @@ def scores_bulk(subject_ids: list[int], *, on: dt.date, catalogue: Catalogue) ->
 @dataclass
 class StoreCounts:
     scored: int = 0
-    changed: int = 0
+    changed: int = 0  # evaluations written (new, or score / grade / edition / breakdown moved)
+    history: int = 0  # history rows (the score moved)
 
 
 def _store(
     results: dict[int, Scored], *, on: dt.date, edition: Edition, now: dt.datetime
 ) -> StoreCounts:
-    """Upsert the evaluations; a history row for each subject whose score changed."""
+    """Write the evaluations that are new or changed; a history row for each subject whose
+    score changed. An unchanged evaluation keeps its row (and its evaluation time): the
+    nightly run rewrites nothing that did not move."""
     if not results:
         return StoreCounts()
     ids = list(results)
-    previous = dict(
-        Evaluation.objects.filter(subject_id__in=ids).values_list("subject_id", "score")
-    )
+    previous = {
+        row[0]: row[1:]
+        for row in Evaluation.objects.filter(subject_id__in=ids).values_list(
+            "subject_id", "score", "grade", "edition_id", "breakdown"
+        )
+    }
+    changed = {
+        subject_id: scored
+        for subject_id, scored in results.items()
+        if previous.get(subject_id) != (scored.score, scored.grade, edition.pk, scored.breakdown)
+    }
     Evaluation.objects.bulk_create(
         [
             Evaluation(
@@ -592,7 +605,7 @@ def _store(
                 edition=edition,
                 breakdown=scored.breakdown,
             )
-            for subject_id, scored in results.items()
+            for subject_id, scored in changed.items()
         ],
         update_conflicts=True,
         unique_fields=["subject"],
@@ -602,11 +615,11 @@ def _store(
         ScoreHistory(
             subject_id=subject_id, score=scored.score, grade=scored.grade, at=now, edition=edition
         )
-        for subject_id, scored in results.items()
-        if previous.get(subject_id) != scored.score
+        for subject_id, scored in changed.items()
+        if (previous.get(subject_id) or (None,))[0] != scored.score
     ]
     ScoreHistory.objects.bulk_create(history)
-    return StoreCounts(scored=len(results), changed=len(history))
+    return StoreCounts(scored=len(results), changed=len(changed), history=len(history))
 
 
 def subject_rescore(
@@ -648,109 +661,413 @@ def scorable_subjects() -> QuerySet[Subject]:
     return Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
 
 
-def _chunks(*, after: int, size: int) -> Iterator[list[int]]:
-    """Scorable subject ids in ascending order, ``size`` at a time, after ``after``."""
-    last = after
-    while True:
-        ids = list(
-            scorable_subjects()
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
+# --- Everyone, set-based -------------------------------------------------------------------
+#
+# PostgreSQL: one statement per id range computes every score with the same aggregates as
+# ``scores_bulk`` (compiled by the ORM), combines them per indicator, grades, and upserts
+# only the evaluations that changed, with their history rows — nothing crosses into
+# Python but three counts. SQLite (the embedded default) runs ``scores_bulk`` + ``_store``
+# over the same ranges. Both are held to ``evaluate_subject`` by tests.
+
+
+def _pieces(catalogue: Catalogue, *, on: dt.date) -> tuple[list[Any], list[Any]]:
+    """(record pieces, list-entry pieces): ``(code, match, points)`` per rule and source."""
+    record_pieces: list[tuple[str, Q, Case | Value]] = []
+    entry_pieces: list[tuple[str, Q, Case | Value]] = []
+    for rule in catalogue.rules:
+        match = rule.record_match()
+        if match is not None:
+            record_pieces.append(
+                (
+                    rule.code,
+                    match & rule.age_q(on=on, date_field="decision_date"),
+                    rule.points_sql(on=on, date_field="decision_date", severity=None),
+                )
+            )
+        if rule.list_color:
+            entry_pieces.append(
+                (
+                    rule.code,
+                    _entry_color_q(rule.list_color) & rule.age_q(on=on, date_field="listed_on"),
+                    rule.points_sql(
+                        on=on, date_field="listed_on", severity=_entry_severity(rule.list_color)
+                    ),
+                )
+            )
+    return record_pieces, entry_pieces
+
+
+def _aggregate_sql(
+    queryset: QuerySet[Any], pieces: list[tuple[str, Q, Case | Value]]
+) -> tuple[str, list[Any]]:
+    """The ``GROUP BY subject_id`` of ``_aggregate`` as SQL: columns subject_id, s0, m0, …"""
+    annotations: dict[str, Any] = {}
+    for index, (_code, match, points) in enumerate(pieces):
+        annotations[f"s{index}"] = Sum(points, filter=match)
+        annotations[f"m{index}"] = Max(points, filter=match)
+    query = queryset.values("subject_id").order_by().annotate(**annotations).query
+    sql, params = query.sql_with_params()
+    return sql, list(params)
+
+
+def _range_statement(
+    *, low: int, high: int, on: dt.date, catalogue: Catalogue, now: dt.datetime
+) -> tuple[str, list[Any]]:
+    """The PostgreSQL statement that scores subjects ``low..high`` and writes what changed.
+
+    Returns one row: (subjects scored, evaluations written, history rows written).
+    """
+    record_pieces, entry_pieces = _pieces(catalogue, on=on)
+    in_range = {"subject_id__gte": low, "subject_id__lte": high}
+    params: list[Any] = []
+    ctes: list[str] = []
+    joins: list[str] = []
+    if record_pieces:
+        sql, p = _aggregate_sql(counting_records(on=on).filter(**in_range), record_pieces)
+        ctes.append(f"rec AS ({sql})")
+        params += p
+        joins.append("LEFT JOIN rec ON rec.subject_id = s.id")
+    entries_qs = _active_entries(on)
+    if entries_qs is not None and entry_pieces:
+        sql, p = _aggregate_sql(entries_qs.filter(**in_range), entry_pieces)
+        ctes.append(f"ent AS ({sql})")
+        params += p
+        joins.append("LEFT JOIN ent ON ent.subject_id = s.id")
+    else:
+        entry_pieces = []
+    record_index = {code: i for i, (code, _m, _p) in enumerate(record_pieces)}
+    entry_index = {code: i for i, (code, _m, _p) in enumerate(entry_pieces)}
+
+    columns: list[str] = []  # signed points per rule, as p0, p1, …
+    signed_rules: list[tuple[int, Rule]] = []
+    for position, rule in enumerate(catalogue.rules):
+        sums, maxes = [], []
+        if rule.code in record_index:
+            sums.append(f'COALESCE(rec."s{record_index[rule.code]}", 0)')
+            maxes.append(f'rec."m{record_index[rule.code]}"')
+        if rule.code in entry_index:
+            sums.append(f'COALESCE(ent."s{entry_index[rule.code]}", 0)')
+            maxes.append(f'ent."m{entry_index[rule.code]}"')
+        if not sums:
+            continue
+        total = " + ".join(sums)
+        biggest = maxes[0] if len(maxes) == 1 else f"GREATEST({', '.join(maxes)})"
+        points = (
+            f"CASE WHEN {biggest} IS NULL THEN 0 ELSE LEAST({biggest} + (({total}) - {biggest})"
+            f" * {int(rule.repeat_percent)} / 100, {int(rule.weight)}) END"
         )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
+        sign = "" if rule.adds else "-"
+        columns.append(f"{sign}({points})::integer AS p{position}")
+        signed_rules.append((position, rule))
+
+    edition = catalogue.edition
+    base = int(catalogue.base)
+    score_sum = " + ".join(f"p{position}" for position, _rule in signed_rules) or "0"
+    score = f"GREATEST(0, LEAST({int(edition.total)}, {base} + {score_sum}))"
+    pairs: list[str] = []
+    for position, _rule in signed_rules:
+        pairs.append(f"%s::text, NULLIF(p{position}, 0)")
+    breakdown = (
+        f"jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)}))" if pairs else "'{}'::jsonb"
+    )
+    grade = (
+        "CASE WHEN scored.score >= %s THEN 'A' WHEN scored.score >= %s THEN 'B'"
+        " WHEN scored.score >= %s THEN 'C' WHEN scored.score >= %s THEN 'D' ELSE 'E' END"
+    )
+    subject_table = Subject._meta.db_table
+    evaluation_table = Evaluation._meta.db_table
+    history_table = ScoreHistory._meta.db_table
+    # Only table names, generated column aliases and integers of the catalogue are
+    # interpolated; every value from data is a parameter.
+    statement = f"""
+WITH {", ".join(ctes) + "," if ctes else ""}
+points AS (
+    SELECT s.id AS subject_id{", " if columns else ""}{", ".join(columns)}
+    FROM {subject_table} s {" ".join(joins)}
+    WHERE s.id >= %s AND s.id <= %s AND s.subject_type <> %s
+),
+scored AS (
+    SELECT subject_id, {score} AS score, {breakdown} AS breakdown FROM points
+),
+graded AS (
+    SELECT scored.subject_id, scored.score, {grade} AS grade, scored.breakdown,
+           ev.score AS old_score, ev.grade AS old_grade, ev.edition_id AS old_edition,
+           ev.breakdown AS old_breakdown
+    FROM scored LEFT JOIN {evaluation_table} ev
+        ON ev.subject_id = scored.subject_id AND ev.subject_id >= %s AND ev.subject_id <= %s
+),
+changed AS (
+    SELECT * FROM graded
+    WHERE old_score IS NULL OR old_score <> score OR old_grade <> grade
+       OR old_edition <> %s OR old_breakdown <> breakdown
+),
+written AS (
+    INSERT INTO {evaluation_table}
+        (subject_id, score, grade, evaluated_at, evaluated_on, edition_id, breakdown)
+    SELECT subject_id, score, grade, %s, %s, %s, breakdown FROM changed
+    ON CONFLICT (subject_id) DO UPDATE SET
+        score = EXCLUDED.score, grade = EXCLUDED.grade, evaluated_at = EXCLUDED.evaluated_at,
+        evaluated_on = EXCLUDED.evaluated_on, edition_id = EXCLUDED.edition_id,
+        breakdown = EXCLUDED.breakdown
+    RETURNING 1
+),
+history AS (
+    INSERT INTO {history_table} (subject_id, score, grade, at, edition_id)
+    SELECT subject_id, score, grade, %s, %s FROM changed
+    WHERE old_score IS DISTINCT FROM score
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM graded), (SELECT count(*) FROM written),
+       (SELECT count(*) FROM history)
+"""  # noqa: S608
+    params += [low, high, Subject.SubjectType.NATURAL_PERSON.value]
+    params += [rule.code for _position, rule in signed_rules]
+    params += [edition.grade_a_min, edition.grade_b_min, edition.grade_c_min, edition.grade_d_min]
+    params += [low, high, edition.pk, now, on, edition.pk, now, edition.pk]
+    return statement, params
+
+
+def _score_range(
+    *, low: int, high: int, on: dt.date, catalogue: Catalogue, now: dt.datetime
+) -> StoreCounts:
+    """Score subjects with ids ``low..high`` and write what changed (inside a transaction)."""
+    if connection.vendor == "postgresql":
+        statement, params = _range_statement(
+            low=low, high=high, on=on, catalogue=catalogue, now=now
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            scored, changed, history = cursor.fetchone()
+        return StoreCounts(scored=scored, changed=changed, history=history)
+    ids = list(
+        scorable_subjects()
+        .filter(pk__gte=low, pk__lte=high)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return _store(
+        scores_bulk(ids, on=on, catalogue=catalogue), on=on, edition=catalogue.edition, now=now
+    )
+
+
+def _plan(size: int) -> list[list[int]]:
+    """Id ranges ``[low, high, subjects]`` of about ``size`` scorable subjects each."""
+    ids = scorable_subjects().order_by("pk").values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        subject_table = Subject._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT min(id), max(id), count(*) FROM (
+                        SELECT id, (row_number() OVER (ORDER BY id) - 1) / %s AS bucket
+                        FROM {subject_table} WHERE subject_type <> %s) numbered
+                    GROUP BY bucket ORDER BY bucket""",  # noqa: S608
+                [size, Subject.SubjectType.NATURAL_PERSON.value],
+            )
+            return [list(row) for row in cursor.fetchall()]
+    plan: list[list[int]] = []
+    chunk: list[int] = []
+    for pk in ids.iterator(chunk_size=10_000):
+        chunk.append(pk)
+        if len(chunk) == size:
+            plan.append([chunk[0], chunk[-1], len(chunk)])
+            chunk = []
+    if chunk:
+        plan.append([chunk[0], chunk[-1], len(chunk)])
+    return plan
 
 
 @dataclass
 class RescoreCounts:
     scored: int = 0
     changed: int = 0
-    last_id: int = 0
+    history: int = 0
 
 
-def subjects_rescore(
-    *,
-    on: dt.date | None = None,
-    after: int = 0,
-    chunk_size: int = 2000,
-    on_chunk: Callable[[RescoreCounts], None] | None = None,
-) -> RescoreCounts:
-    """Rescore every scorable subject with an id above ``after``, in id order, one chunk
-    per transaction; ``on_chunk`` hears the running counts after each committed chunk
-    (the job records the last finished id there, so a crashed run can resume)."""
+def subjects_rescore(*, on: dt.date | None = None, chunk_size: int = 50_000) -> RescoreCounts:
+    """Rescore every scorable subject now, in this process, one id range per transaction
+    (tests and callers that need the scores at once; the nightly job is ``rescore_job``)."""
     day = on or timezone.localdate()
     catalogue = catalogue_load()
-    counts = RescoreCounts(last_id=after)
-    for ids in _chunks(after=after, size=chunk_size):
-        started = timezone.now()
+    counts = RescoreCounts()
+    for low, high, _n in _plan(chunk_size):
         with transaction.atomic():
-            stored = _store(
-                scores_bulk(ids, on=day, catalogue=catalogue),
-                on=day,
-                edition=catalogue.edition,
-                now=started,
-            )
-            # Requests older than this chunk's reading are served; newer ones keep their
-            # queued task.
-            Subject.objects.filter(
-                pk__gte=ids[0], pk__lte=ids[-1], rescore_requested_at__lte=started
-            ).update(rescore_requested_at=None)
+            started = timezone.now()
+            stored = _score_range(low=low, high=high, on=day, catalogue=catalogue, now=started)
+            _requests_served(low=low, high=high, before=started)
         counts.scored += stored.scored
         counts.changed += stored.changed
-        counts.last_id = ids[-1]
-        if on_chunk is not None:
-            on_chunk(counts)
+        counts.history += stored.history
     return counts
+
+
+def _requests_served(*, low: int, high: int, before: dt.datetime) -> None:
+    # Requests older than this chunk's reading are served; newer ones keep their task.
+    Subject.objects.filter(pk__gte=low, pk__lte=high, rescore_requested_at__lte=before).update(
+        rescore_requested_at=None
+    )
+
+
+# --- The nightly job: id-range chunks, in this process or on Celery workers ----------------
+#
+# The job-run row holds the plan: ``counts["chunks"]`` ([low, high, subjects] per chunk) and
+# ``counts["done_chunks"]``. Each chunk is one transaction that scores its range and marks
+# itself done in the same commit, so a chunk is done entirely or not at all: a worker killed
+# mid-chunk leaves nothing behind, its message comes back (late acknowledgement) and the next
+# run for the same date re-dispatches every chunk not done. A chunk that is already done is
+# skipped; two deliveries of one chunk serialize on an advisory lock (PostgreSQL).
+
+DEFAULT_CHUNK_SUBJECTS = 200_000
+
+
+def _chunk_lock(run_id: int, index: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [run_id, index])
+
+
+def rescore_chunk(*, run_id: int, index: int) -> StoreCounts | None:
+    """Score chunk ``index`` of job run ``run_id`` and record it; None if it was done
+    already (a redelivered message) or the run is unknown."""
+    from .models import JobRun
+
+    catalogue = catalogue_load()
+    with transaction.atomic():
+        _chunk_lock(run_id, index)
+        run = JobRun.objects.filter(pk=run_id).first()
+        if run is None or index in run.counts.get("done_chunks", []):
+            return None
+        low, high, _n = run.counts["chunks"][index]
+        day = dt.date.fromisoformat(run.counts["on"])
+        started = timezone.now()
+        stored = _score_range(low=low, high=high, on=day, catalogue=catalogue, now=started)
+        _requests_served(low=low, high=high, before=started)
+        # Record it last, holding the row lock only until this commit.
+        run = JobRun.objects.select_for_update().get(pk=run_id)
+        counts = run.counts
+        counts["done_chunks"] = sorted({*counts.get("done_chunks", []), index})
+        counts["scored"] = counts.get("scored", 0) + stored.scored
+        counts["changed"] = counts.get("changed", 0) + stored.changed
+        counts["history"] = counts.get("history", 0) + stored.history
+        run.counts = counts
+        done = set(counts["done_chunks"])
+        run.done = sum(chunk[2] for i, chunk in enumerate(counts["chunks"]) if i in done)
+        fields = ["counts", "done"]
+        if len(counts["done_chunks"]) == len(counts["chunks"]):
+            run.status = JobRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.error = ""
+            fields += ["status", "finished_at", "error"]
+        run.save(update_fields=fields)
+    log.info(
+        "rescore.chunk run=%s chunk=%s ids=%s..%s scored=%s changed=%s",
+        run_id, index, low, high, stored.scored, stored.changed,
+    )  # fmt: skip
+    return stored
+
+
+def rescore_chunk_failed(*, run_id: int, index: int, error: BaseException) -> None:
+    """Leave the failure on the job-run row (the run stays resumable)."""
+    from .models import JobRun
+
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            return
+        counts = run.counts
+        counts["errors"] = [*counts.get("errors", [])[-9:], f"chunk {index}: {error}"[:500]]
+        run.counts = counts
+        run.status = JobRun.Status.FAILED
+        run.finished_at = timezone.now()
+        run.error = f"chunk {index}: {error.__class__.__name__}: {error}"[:4000]
+        run.save(update_fields=["counts", "status", "finished_at", "error"])
 
 
 def rescore_job(
     *,
     on: dt.date | None = None,
-    chunk_size: int = 2000,
+    chunk_size: int | None = None,
+    dispatch: bool = False,
+    queue: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """The nightly job: rescore everyone, leaving a job-run row with progress.
+    """The nightly job: rescore everyone in id-range chunks, leaving a job-run row.
 
-    A run that did not finish (failed, or killed while "running") for the same
-    evaluation date is resumed after the last id it finished; a new date starts over.
-    Running it again after a success rescores everyone once more (harmless).
+    ``dispatch=False`` runs the chunks here, one after another; ``dispatch=True`` sends one
+    Celery task per chunk (``enterprises.rescore_chunk``) so that any number of workers
+    share them (on ``queue``, default the default queue), and returns at once (the row
+    shows progress; the last chunk closes it).
+    A run for the same evaluation date that did not finish (failed, killed, or its
+    messages lost) is resumed: only its chunks not done run again. After a success, a new
+    run starts over (and writes nothing that did not change).
     """
-    from .jobs import job_run
     from .models import JobRun
 
     day = on or timezone.localdate()
+    configured: int = getattr(settings, "RESCORE_CHUNK_SUBJECTS", DEFAULT_CHUNK_SUBJECTS)
+    size = chunk_size or configured
     previous = JobRun.objects.filter(name=RESCORE_JOB).order_by("-started_at", "-pk").first()
-    after, done_before = 0, 0
     if (
         previous is not None
         and previous.status != JobRun.Status.SUCCEEDED
         and previous.counts.get("on") == day.isoformat()
+        and previous.counts.get("chunks") is not None
     ):
-        after = int(previous.counts.get("last_id") or 0)
-        done_before = previous.done
-    with job_run(RESCORE_JOB) as progress:
-        total = scorable_subjects().count()
-        progress.set_total(total)
-        progress.advance(
-            done_before, on=day.isoformat(), last_id=after, resumed_after=after, scored=0
+        run = previous
+        resumed = len(run.counts.get("done_chunks", []))
+        JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.RUNNING, finished_at=None)
+    else:
+        plan = _plan(size)
+        run = JobRun.objects.create(
+            name=RESCORE_JOB,
+            total=sum(chunk[2] for chunk in plan),
+            counts={
+                "on": day.isoformat(),
+                "chunk_size": size,
+                "chunks": plan,
+                "done_chunks": [],
+                "scored": 0,
+                "changed": 0,
+                "history": 0,
+            },
         )
-
-        def chunk_done(counts: RescoreCounts) -> None:
-            done = done_before + counts.scored
-            progress.advance(
-                done, last_id=counts.last_id, scored=counts.scored, changed=counts.changed
+        resumed = 0
+        if not plan:
+            JobRun.objects.filter(pk=run.pk).update(
+                status=JobRun.Status.SUCCEEDED, finished_at=timezone.now()
             )
-            if on_progress is not None:
-                on_progress(done, total)
+    chunks = run.counts["chunks"]
+    pending = [i for i in range(len(chunks)) if i not in set(run.counts.get("done_chunks", []))]
+    log.info(
+        "rescore.job run=%s on=%s chunks=%s pending=%s dispatch=%s",
+        run.pk, day, len(chunks), len(pending), dispatch,
+    )  # fmt: skip
+    if dispatch:
+        from .tasks import rescore_chunk_task
 
-        counts = subjects_rescore(on=day, after=after, chunk_size=chunk_size, on_chunk=chunk_done)
+        for index in pending:
+            if queue:
+                rescore_chunk_task.apply_async((run.pk, index), queue=queue)
+            else:
+                rescore_chunk_task.apply_async((run.pk, index))
+    else:
+        for index in pending:
+            try:
+                rescore_chunk(run_id=run.pk, index=index)
+            except BaseException as exc:
+                rescore_chunk_failed(run_id=run.pk, index=index, error=exc)
+                raise
+            if on_progress is not None:
+                run.refresh_from_db(fields=["done", "total"])
+                on_progress(run.done, run.total or 0)
+    run.refresh_from_db()
     return {
+        "run": run.pk,
         "on": day.isoformat(),
-        "resumed_after": after,
-        "scored": counts.scored,
-        "changed": counts.changed,
-        "total": total,
+        "status": run.status,
+        "chunks": len(chunks),
+        "dispatched": len(pending) if dispatch else 0,
+        "resumed_chunks": resumed,
+        "scored": run.counts.get("scored", 0),
+        "changed": run.counts.get("changed", 0),
+        "total": run.total or 0,
     }

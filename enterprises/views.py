@@ -125,7 +125,7 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
     }
     if context["evaluation_template"] and file.evaluation is not None:
         # The evaluation issue's partial: score, grade, edition, history chart, breakdown.
-        context.update(queries.evaluation_context(file.subject))
+        context.update(queries.evaluation_context(file.subject, evaluation=file.evaluation))
     return render(request, "enterprises/file.html", context)
 
 

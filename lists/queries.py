@@ -41,13 +41,32 @@ def subject_labels(subject_ids: Iterable[int], *, on: dt.date | None = None) -> 
         .values_list("subject_id", "credit_list__color")
         .distinct()
     )
-    labels: dict[int, str] = {}
+    colors: dict[int, set[str]] = {}
     for subject_id, color in rows:
-        if color == CreditList.Color.BLACK:
-            labels[subject_id] = Label.PUNISHED
-        else:
-            labels.setdefault(subject_id, Label.ENCOURAGED)
-    return labels
+        colors.setdefault(subject_id, set()).add(color)
+    return {pk: label for pk, found in colors.items() if (label := _label(found))}
+
+
+def _label(colors: set[str]) -> str | None:
+    """The label from the colours of a subject's entries in force on red lists or serious
+    black lists (the one place of the rule)."""
+    if CreditList.Color.BLACK in colors:
+        return Label.PUNISHED
+    if CreditList.Color.RED in colors:
+        return Label.ENCOURAGED
+    return None
+
+
+def entries_label(entries: Iterable[ListEntry]) -> str | None:
+    """The label of one subject from its entries in force as ``subject_active_entries``
+    loads them (with their list): the answer of ``subject_labels`` without a query."""
+    return _label(
+        {
+            e.credit_list.color
+            for e in entries
+            if e.credit_list.color == CreditList.Color.RED or e.credit_list.is_serious
+        }
+    )
 
 
 def subject_label(subject_id: int, *, on: dt.date | None = None) -> str | None:

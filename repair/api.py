@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from enterprises.api.public import subject_from_path
 from enterprises.api.serializers import ErrorSerializer
 from enterprises.exceptions import DomainError
+from enterprises.idempotency import idempotent, key_reused_response
 from enterprises.models import CreditRecord
 
 from . import services
@@ -87,8 +88,10 @@ class _SubmitView(APIView):
         responses={
             201: dict,
             400: OpenApiResponse(ErrorSerializer, description=_("A field is not valid.")),
+            422: key_reused_response(),
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         # A JSON array or scalar is valid JSON but not a set of form fields.
         if not isinstance(request.data, Mapping):

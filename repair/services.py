@@ -23,22 +23,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.actors import Actor
-from enterprises.audit import audit_change, snapshot
+from enterprises.audit import audit_append, audit_change, snapshot
 from enterprises.exceptions import DomainError, StateTransitionNotAllowed
 from enterprises.jobs import job_run
-from enterprises.models import CreditRecord, RecordState, Subject
+from enterprises.models import AuditEvent, CreditRecord, RecordState, Subject
 from enterprises.services import (
+    RESCORE_QUEUE_LIMIT,
     record_create,
     record_state_set,
     record_update,
     subject_rescore_request,
+    subjects_rescore_request,
 )
 
 from .eligibility import NOW, entry_eligibility, records_eligibility
@@ -58,7 +60,8 @@ from .workdays import Deadline, add_working_days
 log = logging.getLogger(__name__)
 
 JOB_NAME = "expire_records"
-_CHUNK = 500
+_BATCH = 10_000
+_DUE_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
 
 
 @dataclass
@@ -73,47 +76,35 @@ def records_expire(
     *,
     on: dt.date | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = _BATCH,
 ) -> ExpiryResult:
     """End publicity of records whose ``publicity_end`` is before ``on`` (default today)
     and of list entries whose term ended.
 
-    Runs on the partial index ``record_publicity_due_idx``. Safe twice (expired rows no
-    longer match); a run after a week without runs catches up, since everything due
-    before ``on`` matches. Each record changes through ``record_state_set`` (audited,
-    subject marked for rescoring) in its own transaction, so a failure keeps the work
-    done so far and the next run finishes the rest.
+    Set-based: the due ids come from the partial index ``record_publicity_due_idx``; each
+    batch of up to ``batch_size`` records is one transaction that locks them, re-checks
+    that they are still due (a record objected to or repaired meanwhile is left alone),
+    moves them to "expired" in one UPDATE, appends ONE audit row for the batch (every
+    record id with its previous state and publicity end: who, when, what and why) and
+    marks the subjects for rescoring. Safe twice (expired rows no longer match); a run
+    after a week without runs catches up; a failure keeps the batches committed so far and
+    the next run finishes the rest.
     """
     from lists.services import list_entries_expire
 
     day = on or timezone.localdate()
     actor = Actor.for_system(JOB_NAME)
     result = ExpiryResult(on=day)
-    reason = _("Publicity period ended (%(date)s).")
     with job_run(JOB_NAME) as progress:
         due = CreditRecord.objects.filter(
-            state__in=[RecordState.ACTIVE, RecordState.UNDER_OBJECTION],
-            publicity_end__isnull=False,
-            publicity_end__lt=day,
+            state__in=_DUE_STATES, publicity_end__isnull=False, publicity_end__lt=day
         )
-        ids = list(due.order_by("publicity_end", "pk").values_list("pk", flat=True))
+        ids = sorted(due.values_list("pk", flat=True))
         progress.set_total(len(ids))
         done = 0
-        for start in range(0, len(ids), _CHUNK):
-            chunk = CreditRecord.objects.filter(pk__in=ids[start : start + _CHUNK]).select_related(
-                "department"
-            )
-            for record in chunk:
-                try:
-                    record_state_set(
-                        actor=actor,
-                        record=record,
-                        state=RecordState.EXPIRED,
-                        reason=reason % {"date": str(record.publicity_end)},
-                    )
-                except StateTransitionNotAllowed:
-                    continue  # changed by someone else meanwhile
-                result.records += 1
-            done = min(len(ids), start + _CHUNK)
+        for start in range(0, len(ids), batch_size):
+            result.records += _expire_batch(ids[start : start + batch_size], day=day, actor=actor)
+            done = min(len(ids), start + batch_size)
             progress.advance(done, records_expired=result.records)
             if on_progress is not None:
                 on_progress(done, len(ids))
@@ -125,6 +116,61 @@ def records_expire(
         result.job_id = progress.run.pk
     log.info("expiry.done on=%s counts=%s", day, result.counts)
     return result
+
+
+def _expire_batch(ids: list[int], *, day: dt.date, actor: Actor) -> int:
+    """Expire these records if still due (one UPDATE per previous state, whose RETURNING
+    says what changed); returns how many changed."""
+    table = CreditRecord._meta.db_table
+    ops = connection.ops
+    id_params: list[Any]
+    if connection.vendor == "postgresql":
+        among, id_params = "id = ANY(%s)", [list(ids)]
+    else:
+        among, id_params = f"id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    with transaction.atomic():
+        now = timezone.now()
+        rows: list[tuple[int, str, dt.date, int]] = []
+        with connection.cursor() as cursor:
+            for state in _DUE_STATES:
+                cursor.execute(
+                    f"UPDATE {table} SET state = %s, state_changed_at = %s, updated_at = %s"  # noqa: S608
+                    f" WHERE {among} AND state = %s AND publicity_end IS NOT NULL"
+                    " AND publicity_end < %s RETURNING id, publicity_end, subject_id",
+                    [
+                        RecordState.EXPIRED.value,
+                        ops.adapt_datetimefield_value(now),
+                        ops.adapt_datetimefield_value(now),
+                        *id_params,
+                        state.value,
+                        ops.adapt_datefield_value(day),
+                    ],
+                )
+                for pk, end, subject_id in cursor.fetchall():
+                    end = end if isinstance(end, dt.date) else dt.date.fromisoformat(end)
+                    rows.append((pk, state.value, end, subject_id))
+        if not rows:
+            return 0
+        rows.sort()
+        audit_append(
+            actor=actor,
+            action=AuditEvent.Action.STATE,
+            object_type=CreditRecord._meta.label_lower,
+            object_id=f"{rows[0][0]}-{rows[-1][0]}" if len(rows) > 1 else rows[0][0],
+            before={"records": {str(pk): [state, end.isoformat()] for pk, state, end, _s in rows}},
+            after={"state": RecordState.EXPIRED.value, "records": [row[0] for row in rows]},
+            reason=_("Publicity period ended before %(date)s (each record's end date above).")
+            % {"date": day.isoformat()},
+        )
+        subjects = sorted({row[3] for row in rows})
+        if len(subjects) <= RESCORE_QUEUE_LIMIT:
+            subjects_rescore_request(subjects)
+        else:
+            # Marking tens of thousands of subjects rewrites their rows in every index of
+            # the subjects table; the nightly rescoring (02:00, after this 01:00 job)
+            # rescores everyone anyway.
+            log.info("expiry.batch subjects=%s left to the nightly rescoring", len(subjects))
+    return len(rows)
 
 
 # --- Objections and repair applications ---------------------------------------------------

@@ -23,6 +23,7 @@ from enterprises import queries
 from enterprises.actors import Actor
 from enterprises.exceptions import DepartmentNotAllowed
 from enterprises.forms import SearchForm
+from enterprises.idempotency import idempotent, key_reused_response
 from enterprises.models import Department, DepartmentToken, Subject
 from enterprises.services import record_upsert, subject_upsert
 
@@ -218,7 +219,7 @@ def _search_parameters() -> list[OpenApiParameter]:
         "status": _("Registration status."),
         "list": _("“red” or “black”: subjects with an entry in force on such a list."),
         "industry": _("GB/T 4754 section letter."),
-        "page": _("Page number (20 per page)."),
+        "page": _("Page number (20 per page); pages stop at 500, the first 10,000 matches."),
     }
     return [OpenApiParameter(name, str, description=text) for name, text in described.items()]
 
@@ -321,6 +322,7 @@ class EnterpriseView(DepartmentWriteView):
             ),
             401: _UNAUTHORISED,
             415: _UNSUPPORTED,
+            422: key_reused_response(),
         },
         examples=[
             OpenApiExample("Enterprise", value=_SUBJECT_EXAMPLE, request_only=True),
@@ -332,6 +334,7 @@ class EnterpriseView(DepartmentWriteView):
             ),
         ],
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         serializer = SubjectWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -413,6 +416,7 @@ class RecordView(DepartmentWriteView):
                 ],
             ),
             415: _UNSUPPORTED,
+            422: key_reused_response(),
         },
         examples=[
             OpenApiExample("Administrative penalty", value=_RECORD_EXAMPLE, request_only=True),
@@ -436,6 +440,7 @@ class RecordView(DepartmentWriteView):
             ),
         ],
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token = self.token(request)
         # Checked before the rest of the body: a department learns nothing about

@@ -3,6 +3,7 @@
 core: subjects, departments, credit records, officials, tokens, audit trail, job runs.
 evaluation: the indicator catalogue and public credit evaluations (evaluation issue).
 public: what the public site adds (policies, credit commitments, issued reports).
+idempotency: accepted Idempotency-Key headers of the write API and their responses.
 """
 
 from .core import (
@@ -27,6 +28,7 @@ from .core import (
     TaxCreditLevel,
 )
 from .evaluation import *  # noqa: F403
+from .idempotency import IdempotencyKey
 from .public import *  # noqa: F403
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "DepartmentToken",
     "Disclosure",
     "FormerName",
+    "IdempotencyKey",
     "Industry",
     "JobRun",
     "OfficialProfile",

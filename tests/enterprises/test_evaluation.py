@@ -358,7 +358,7 @@ def test_nightly_job_killed_halfway_resumes_and_scores_everyone_once(monkeypatch
     subjects = [SubjectFactory() for _ in range(7)]
     for subject in subjects[::2]:
         CreditRecordFactory(subject=subject)
-    real = scoring.scores_bulk
+    real = scoring._score_range
     calls = {"n": 0}
 
     def crash_on_third_chunk(*args, **kwargs):
@@ -367,23 +367,26 @@ def test_nightly_job_killed_halfway_resumes_and_scores_everyone_once(monkeypatch
             raise RuntimeError("worker killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(scoring, "scores_bulk", crash_on_third_chunk)
+    monkeypatch.setattr(scoring, "_score_range", crash_on_third_chunk)
     with pytest.raises(RuntimeError):
         scoring.rescore_job(chunk_size=2)
     failed = JobRun.objects.get(name="rescore")
     assert failed.status == "failed"
     assert failed.done == 4
-    assert failed.counts["last_id"] == subjects[3].pk
+    assert failed.counts["done_chunks"] == [0, 1]
+    assert [c[2] for c in failed.counts["chunks"]] == [2, 2, 2, 1]
+    assert "worker killed" in failed.error
     first_pass = dict(Evaluation.objects.values_list("subject_id", "evaluated_at"))
     assert set(first_pass) == {s.pk for s in subjects[:4]}
 
-    monkeypatch.setattr(scoring, "scores_bulk", real)
+    monkeypatch.setattr(scoring, "_score_range", real)
     result = scoring.rescore_job(chunk_size=2)
 
-    assert result["resumed_after"] == subjects[3].pk
-    assert result["scored"] == 3
+    assert result["resumed_chunks"] == 2
+    assert result["scored"] == 7
     latest = JobRun.objects.filter(name="rescore").order_by("-pk").first()
-    assert (latest.status, latest.done, latest.total) == ("succeeded", 7, 7)
+    assert latest.pk == failed.pk  # the same run, resumed
+    assert (latest.status, latest.done, latest.total, latest.error) == ("succeeded", 7, 7, "")
     # The first four were not scored again; every subject has one history row.
     for subject_id, evaluated_at in first_pass.items():
         assert Evaluation.objects.get(subject_id=subject_id).evaluated_at == evaluated_at
@@ -391,10 +394,24 @@ def test_nightly_job_killed_halfway_resumes_and_scores_everyone_once(monkeypatch
     expected = {s.pk: (797 if i % 2 == 0 else 815) for i, s in enumerate(subjects)}
     assert dict(Evaluation.objects.values_list("subject_id", "score")) == expected
 
-    # A run after a success starts over and changes nothing.
+    # A run after a success starts over, scores everyone and writes nothing unchanged.
+    before = dict(Evaluation.objects.values_list("subject_id", "evaluated_at"))
     again = scoring.rescore_job(chunk_size=2)
-    assert (again["resumed_after"], again["scored"], again["changed"]) == (0, 7, 0)
+    assert (again["resumed_chunks"], again["scored"], again["changed"]) == (0, 7, 0)
     assert ScoreHistory.objects.count() == 7
+    assert dict(Evaluation.objects.values_list("subject_id", "evaluated_at")) == before
+
+
+def test_a_chunk_delivered_twice_is_done_once():
+    subjects = [SubjectFactory() for _ in range(3)]
+    CreditRecordFactory(subject=subjects[0])
+    result = scoring.rescore_job(chunk_size=2)
+    assert result["status"] == "succeeded"
+    run = JobRun.objects.get(pk=result["run"])
+    assert scoring.rescore_chunk(run_id=run.pk, index=0) is None  # already done
+    run.refresh_from_db()
+    assert (run.counts["scored"], run.done) == (3, 3)
+    assert ScoreHistory.objects.count() == 3
 
 
 def test_rescore_command_prints_a_summary(capsys):

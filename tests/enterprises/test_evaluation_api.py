@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from enterprises import queries, scoring
-from enterprises.models import CreditRecord, Department, Evaluation, Subject
+from enterprises.models import CreditRecord, Department, Evaluation, ScoreHistory, Subject
 from tests.factories import CreditRecordFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +221,21 @@ def test_single_and_bulk_paths_agree(subjects, entries, offset):
         single = scoring.evaluate_subject(subject, on=on, catalogue=catalogue)
         assert (bulk[subject.pk].score, bulk[subject.pk].grade) == (single.score, single.grade)
         assert bulk[subject.pk].breakdown == single.compact()
+    # The set-based writer of the nightly job (one SQL statement per id range on
+    # PostgreSQL) stores the same results.
+    ids = [s.pk for s in created]
+    with transaction.atomic():
+        scoring._score_range(
+            low=min(ids), high=max(ids), on=on, catalogue=catalogue, now=timezone.now()
+        )
+    stored = {e.subject_id: e for e in Evaluation.objects.filter(subject_id__in=ids)}
+    assert set(stored) == set(ids)
+    for subject_id, scored in bulk.items():
+        evaluation = stored[subject_id]
+        assert (evaluation.score, evaluation.grade, evaluation.breakdown) == (
+            scored.score, scored.grade, scored.breakdown,
+        )  # fmt: skip
+    assert ScoreHistory.objects.filter(subject_id__in=ids).count() == len(ids)
     CreditRecord.objects.filter(subject__in=created).delete()
     from lists.models import ListEntry
 

@@ -64,9 +64,19 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
         D(2026, 11, 25),
     )
     assert Subject.objects.get(pk=subject.pk).rescore_requested_at is not None
-    audit = AuditEvent.objects.filter(object_type="enterprises.creditrecord", object_id=str(due.pk))
-    assert audit.get().actor_label == "system:expire_records"
-    assert "2026-11-20" in audit.get().reason
+    # One audit row for the batch: every record with its previous state and end date.
+    audit = AuditEvent.objects.get(object_type="enterprises.creditrecord", action="state")
+    assert audit.actor_label == "system:expire_records"
+    assert "2026-11-25" in audit.reason
+    first, second = sorted([due.pk, due_earlier.pk])
+    assert audit.object_id == f"{first}-{second}"
+    assert audit.before == {
+        "records": {
+            str(due.pk): ["active", "2026-11-20"],
+            str(due_earlier.pk): ["active", "2026-11-14"],
+        }
+    }
+    assert audit.after == {"state": "expired", "records": [first, second]}
     assert due.title not in client.get(f"/enterprises/{subject.uscc}/feed/").content.decode()
     run = JobRun.objects.get(pk=result.job_id)
     assert run.status == "succeeded" and run.counts["records_expired"] == 2
@@ -75,6 +85,30 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
     again = records_expire(on=D(2026, 11, 25))
     assert again.counts == {"records_expired": 0, "entries_term_over": 0, "entries_fulfilled": 0}
     assert AuditEvent.objects.count() == events
+
+
+def test_expiry_in_batches_leaves_a_record_changed_meanwhile_alone(system_actor):
+    subject = SubjectFactory()
+    records = [
+        CreditRecordFactory(subject=subject, publicity_end=D(2026, 11, 1) + dt.timedelta(days=n))
+        for n in range(5)
+    ]
+
+    def revoke_after_first_batch(done: int, total: int) -> None:
+        # Revoked after the job read the due list: the job must leave it alone.
+        if done == 2:
+            CreditRecord.objects.filter(pk=records[3].pk).update(state="revoked")
+
+    result = records_expire(on=D(2026, 11, 25), batch_size=2, on_progress=revoke_after_first_batch)
+
+    assert result.records == 4
+    states = dict(CreditRecord.objects.values_list("pk", "state"))
+    assert [states[r.pk] for r in records] == ["expired"] * 3 + ["revoked", "expired"]
+    batches = AuditEvent.objects.filter(object_type="enterprises.creditrecord", action="state")
+    assert batches.count() == 3  # batches of 2, 2 (one of them skipped: revoked) and 1
+    assert sorted(pk for b in batches for pk in b.after["records"]) == sorted(
+        r.pk for r in records if r.pk != records[3].pk
+    )
 
 
 def test_court_removal_falls_due_and_the_job_removes_it(system_actor):

@@ -26,7 +26,15 @@ class Command(BaseCommand):
             "--on", default="", help="Evaluation date YYYY-MM-DD (default: today, Asia/Shanghai)."
         )
         parser.add_argument(
-            "--chunk-size", type=int, default=2000, help="Subjects per chunk (default 2000)."
+            "--chunk-size",
+            type=int,
+            default=0,
+            help="Subjects per chunk (default: the RESCORE_CHUNK_SUBJECTS setting).",
+        )
+        parser.add_argument(
+            "--dispatch",
+            action="store_true",
+            help="Send the chunks to the Celery workers instead of running them here.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,7 +44,7 @@ class Command(BaseCommand):
                 on = dt.date.fromisoformat(options["on"])
             except ValueError:
                 raise CommandError(_("--on must be a date as YYYY-MM-DD.")) from None
-        if options["chunk_size"] < 1:
+        if options["chunk_size"] < 0:
             raise CommandError(_("--chunk-size must be at least 1."))
         stream = getattr(self.stderr, "_out", sys.stderr)
         bar = tqdm(
@@ -54,21 +62,33 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         try:
-            result = rescore_job(on=on, chunk_size=options["chunk_size"], on_progress=progress)
+            result = rescore_job(
+                on=on,
+                chunk_size=options["chunk_size"] or None,
+                dispatch=options["dispatch"],
+                on_progress=progress,
+            )
         finally:
             bar.close()
         elapsed = time.monotonic() - started
+        if options["dispatch"]:
+            self.stdout.write(
+                _("Sent %(sent)d of %(chunks)d chunks to the workers (job run %(run)d).")
+                % {"sent": result["dispatched"], "chunks": result["chunks"], "run": result["run"]}
+            )
+            return
         self.stdout.write(
             _(
                 "Rescored %(scored)d of %(total)d subjects for %(on)s (%(changed)d changed, "
-                "resumed after id %(after)d) in %(seconds).1f s"
+                "%(resumed)d of %(chunks)d chunks done before) in %(seconds).1f s"
             )
             % {
                 "scored": result["scored"],
                 "total": result["total"],
                 "on": result["on"],
                 "changed": result["changed"],
-                "after": result["resumed_after"],
+                "resumed": result["resumed_chunks"],
+                "chunks": result["chunks"],
                 "seconds": elapsed,
             }
         )

@@ -3,6 +3,9 @@
 The generators and the bulk writer live in :mod:`enterprises.demo`; this command parses
 the options, shows a progress bar in a terminal and prints the summary. ``make run``
 calls it with ``--if-empty`` so a second start leaves the data alone.
+
+``--bulk`` (PostgreSQL only) loads through COPY instead (:mod:`enterprises.bulkseed`):
+``seed_demo --scale province`` is ``--bulk --enterprises 2580000 --records 10000000``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from enterprises.bulkseed import BENCHMARK_RECORDS, BENCHMARK_SUBJECTS, SCALES, bulk_seed
 from enterprises.demo import DemoDataRefused, demo_officials_ensure, demo_seed, plan
 from enterprises.models import Subject
 
@@ -51,10 +55,43 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Write demo data even on a production site (DJANGO_ENV=production).",
+            help=(
+                "Write demo data even on a production site (DJANGO_ENV=production); with "
+                "--bulk also replace the subjects already there and everything that refers "
+                "to them."
+            ),
+        )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=(
+                "PostgreSQL only: load through COPY with indexes rebuilt afterwards "
+                "(province scale in minutes); needs an empty database unless --force."
+            ),
+        )
+        parser.add_argument(
+            "--records",
+            type=int,
+            default=None,
+            help=(
+                "With --bulk: exact number of credit records (default 4 per enterprise, "
+                "200 for each of the first 20, the credit-file benchmark)."
+            ),
+        )
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default=None,
+            help="Shorthand for --bulk with preset sizes: province = 2,580,000 enterprises "
+            "and 10,000,000 records.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"] or options["bulk"]:
+            self._bulk(options)
+            return
+        if options["records"] is not None:
+            raise CommandError(_("--records needs --bulk (or --scale)."))
         enterprises: int = options["enterprises"]
         batch_size: int = options["batch_size"]
         if enterprises < 0:
@@ -103,7 +140,6 @@ class Command(BaseCommand):
             ) from error
         finally:
             bar.close()
-        officials = [] if settings.PRODUCTION else demo_officials_ensure()
         self.stdout.write(
             _(
                 "Seeded %(enterprises)d enterprises, %(others)d other subjects, "
@@ -117,6 +153,10 @@ class Command(BaseCommand):
             },
             style_func=self.style.SUCCESS,
         )
+        self._officials()
+
+    def _officials(self) -> None:
+        officials = [] if settings.PRODUCTION else demo_officials_ensure()
         if not officials:
             self.stdout.write(_("Demo officials are not created on a production site."))
             return
@@ -139,6 +179,91 @@ class Command(BaseCommand):
             ),
             style_func=self.style.WARNING,
         )
+
+    def _bulk(self, options: dict[str, Any]) -> None:
+        if options["scale"]:
+            enterprises, records = SCALES[options["scale"]]
+        else:
+            enterprises = options["enterprises"]
+            records = options["records"]
+            if records is None:
+                benchmark = min(BENCHMARK_SUBJECTS, max(enterprises, 0))
+                records = 4 * enterprises + (BENCHMARK_RECORDS - 4) * benchmark
+        if enterprises < 0:
+            raise CommandError(_("--enterprises must be 0 or more."))
+        if records < 0:
+            raise CommandError(_("--records must be 0 or more."))
+        if options["if_empty"]:
+            existing = Subject.objects.count()
+            if existing:
+                self.stdout.write(_("Demo data already present: %(n)d subjects") % {"n": existing})
+                return
+        as_of = self._as_of(options["as_of"])
+        started = time.monotonic()
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        bar = tqdm(
+            total=sum(plan(enterprises).values()),
+            file=stream,
+            disable=not stream.isatty(),
+            unit=" subjects",
+            unit_scale=True,
+            dynamic_ncols=True,
+        )
+
+        def progress(subjects: int, records_so_far: int) -> None:
+            bar.set_postfix(records=f"{records_so_far:,}", refresh=False)
+            bar.update(subjects)
+
+        def phase(name: str, seconds: float) -> None:
+            if name == "copy":
+                bar.close()
+            self.stdout.write(
+                _("  %(phase)s: %(seconds).1f s") % {"phase": name, "seconds": seconds}
+            )
+
+        try:
+            result = bulk_seed(
+                enterprises=enterprises,
+                records=records,
+                seed=options["seed"],
+                as_of=as_of,
+                force=options["force"],
+                on_progress=progress,
+                on_phase=phase,
+            )
+        except DemoDataRefused as error:
+            raise CommandError(str(error.message)) from None
+        except Exception as error:
+            raise CommandError(
+                _("Bulk seeding failed: %(error)s (see the seed_demo job run).") % {"error": error}
+            ) from error
+        finally:
+            bar.close()
+        self.stdout.write(
+            _(
+                "Seeded %(enterprises)d enterprises, %(others)d other subjects, "
+                "%(records)d records (%(due)d due for expiry), %(entries)d list entries, "
+                "%(former)d former names in %(seconds).1f s"
+            )
+            % {
+                "enterprises": result.enterprises,
+                "others": result.other_subjects,
+                "records": result.records,
+                "due": result.due_records,
+                "entries": result.list_entries,
+                "former": result.former_names,
+                "seconds": time.monotonic() - started,
+            },
+            style_func=self.style.SUCCESS,
+        )
+        if result.benchmark_subjects:
+            self.stdout.write(
+                _("Enterprises with exactly %(n)d public records (credit-file benchmark):")
+                % {"n": BENCHMARK_RECORDS}
+            )
+            for pk, uscc, name in result.benchmark_subjects:
+                self.stdout.write(f"  id={pk} {uscc} {name}")
+        self._officials()
 
     @staticmethod
     def _as_of(value: str) -> dt.date | None:
