@@ -141,6 +141,13 @@ def on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs
         _checked.add(key)
 
 
+def _trigrams_of_chinese(connection: BaseDatabaseWrapper) -> bool:
+    """DESIGN: under a non-UTF-8 ctype ``show_trgm`` silently returns nothing for 浙江."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cardinality(show_trgm(%s)) > 0", ["浙江省"])
+        return bool(cursor.fetchone()[0])
+
+
 def _migration_applied(connection: BaseDatabaseWrapper, app: str, name: str) -> bool:
     from django.db.migrations.recorder import MigrationRecorder
 
@@ -172,6 +179,15 @@ def connection_messages(connection: BaseDatabaseWrapper) -> list[checks.CheckMes
     if not state.utf8:
         return [checks.Error(state.ctype_problem(), id="creditsite.E001")]
     messages: list[checks.CheckMessage] = []
+    if state.has_trgm and not _trigrams_of_chinese(connection):
+        messages.append(
+            checks.Error(
+                f"pg_trgm finds no trigrams in Chinese text in “{state.name}”: substring "
+                "search of names cannot use its indexes.",
+                hint=f"The database needs a UTF-8 ctype; see {DOCS}.",
+                id="creditsite.E002",
+            )
+        )
     if not state.has_trgm:
         messages.append(
             checks.Warning(

@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,45 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+class QuickSelect(forms.Select):
+    """``<select>`` written in Python, the same HTML as Django's
+    ``django/forms/widgets/select.html``, which renders a template per ``<option>``: the
+    search form's five selects took 4.8 ms of every search page (measured on the province
+    benchmark), about a tenth of the 50 ms the page may take."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options: list[str] = []
+        for group, choices, _index in widget["optgroups"]:
+            rendered = [
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    "" if option["value"] is None else str(option["value"]),
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in choices
+            ]
+            if group:
+                options.append(
+                    format_html('<optgroup label="{}">{}</optgroup>', group, _joined(rendered))
+                )
+            else:
+                options.extend(rendered)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            _joined(options),
+        )
+
+
+def _joined(parts: list[str]) -> SafeString:
+    return mark_safe("\n".join(parts))  # noqa: S308 - every part went through format_html
+
+
 class SearchForm(forms.Form):
     """GET parameters of /search/ and GET /api/v1/enterprises/."""
 
@@ -28,19 +70,26 @@ class SearchForm(forms.Form):
         required=False,
         strip=True,
     )
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=QuickSelect)
     grade = forms.ChoiceField(
-        label=_("Credit grade"), required=False, choices=[("", _("Any")), *Grade.choices]
+        label=_("Credit grade"),
+        required=False,
+        choices=[("", _("Any")), *Grade.choices],
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
         label=_("Registration status"),
         required=False,
         choices=[("", _("Any")), *Subject.RegistrationStatus.choices],
+        widget=QuickSelect,
     )
     list = forms.ChoiceField(
-        label=_("List membership"), required=False, choices=[("", _("Any")), *LIST_CHOICES]
+        label=_("List membership"),
+        required=False,
+        choices=[("", _("Any")), *LIST_CHOICES],
+        widget=QuickSelect,
     )
-    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False, widget=QuickSelect)
     # No max_value: clean_page says where pages stop, and why.
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
 

@@ -765,8 +765,12 @@ def _range_statement(
     score_sum = " + ".join(f"p{position}" for position, _rule in signed_rules) or "0"
     score = f"GREATEST(0, LEAST({int(edition.total)}, {base} + {score_sum}))"
     pairs: list[str] = []
+    differs = ""
     for position, _rule in signed_rules:
         pairs.append(f"%s::text, NULLIF(p{position}, 0)")
+        differs += (
+            f"\n       OR (old_breakdown ->> %s)::integer IS DISTINCT FROM NULLIF(p{position}, 0)"
+        )
     breakdown = (
         f"jsonb_strip_nulls(jsonb_build_object({', '.join(pairs)}))" if pairs else "'{}'::jsonb"
     )
@@ -787,19 +791,21 @@ points AS (
     WHERE s.id >= %s AND s.id <= %s AND s.subject_type <> %s
 ),
 scored AS (
-    SELECT subject_id, {score} AS score, {breakdown} AS breakdown FROM points
+    SELECT points.*, {score} AS score FROM points
 ),
 graded AS (
-    SELECT scored.subject_id, scored.score, {grade} AS grade, scored.breakdown,
+    SELECT scored.*, {grade} AS grade,
            ev.score AS old_score, ev.grade AS old_grade, ev.edition_id AS old_edition,
            ev.breakdown AS old_breakdown
     FROM scored LEFT JOIN {evaluation_table} ev
         ON ev.subject_id = scored.subject_id AND ev.subject_id >= %s AND ev.subject_id <= %s
 ),
 changed AS (
-    SELECT * FROM graded
+    -- The breakdown is built only for the rows that changed; the others are compared
+    -- indicator by indicator against the stored one (same edition: same keys).
+    SELECT subject_id, score, grade, old_score, {breakdown} AS breakdown FROM graded
     WHERE old_score IS NULL OR old_score <> score OR old_grade <> grade
-       OR old_edition <> %s OR old_breakdown <> breakdown
+       OR old_edition <> %s{differs}
 ),
 written AS (
     INSERT INTO {evaluation_table}
@@ -820,10 +826,11 @@ history AS (
 SELECT (SELECT count(*) FROM graded), (SELECT count(*) FROM written),
        (SELECT count(*) FROM history)
 """  # noqa: S608
+    codes = [rule.code for _position, rule in signed_rules]
     params += [low, high, Subject.SubjectType.NATURAL_PERSON.value]
-    params += [rule.code for _position, rule in signed_rules]
     params += [edition.grade_a_min, edition.grade_b_min, edition.grade_c_min, edition.grade_d_min]
-    params += [low, high, edition.pk, now, on, edition.pk, now, edition.pk]
+    params += [low, high, *codes, edition.pk, *codes]
+    params += [now, on, edition.pk, now, edition.pk]
     return statement, params
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import queries
@@ -121,7 +122,7 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
         "active_tab": file.tab(tab),
         "evaluation": file.evaluation,
         "evaluation_template": _evaluation_template(),
-        "today": file.generated_at.date(),
+        "today": timezone.localdate(file.generated_at),
     }
     if context["evaluation_template"] and file.evaluation is not None:
         # The evaluation issue's partial: score, grade, edition, history chart, breakdown.

@@ -8,6 +8,28 @@ from enterprises.actors import Actor
 
 
 def pytest_collection_modifyitems(config, items):
+    _transactional_tests_keep_reference_data(items)
+    _skip_services_tests_without_services(items)
+
+
+def _transactional_tests_keep_reference_data(items):
+    """A transactional test (``django_db(transaction=True)``) empties every table when it
+    ends, the data migrations' reference data (regions, departments, catalogue editions)
+    included, and a later test in the same process would find none. Every such test
+    reloads that data at its start (``serialized_rollback``)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if marker.kwargs.get("serialized_rollback"):
+            continue
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+            append=False,
+        )
+
+
+def _skip_services_tests_without_services(items):
     """Tests marked ``services`` need PostgreSQL, Redis and a Celery worker.
 
     Without them they are skipped on a newcomer's machine; with REQUIRE_SERVICES=1

@@ -212,6 +212,7 @@ s = importlib.import_module("creditsite.settings")
 print(json.dumps({
     "aliases": sorted(s.DATABASES),
     "replica": s.DATABASES.get("replica", {}).get("NAME"),
+    "options": [db.get("OPTIONS", {}) for db in s.DATABASES.values()],
     "routers": getattr(s, "DATABASE_ROUTERS", []),
     "middleware": s.MIDDLEWARE,
 }))
@@ -238,6 +239,8 @@ def test_replica_url_installs_the_replica_router_and_middleware():
 
     assert loaded["aliases"] == ["default", "replica"]
     assert loaded["replica"] == "credit"
+    # The replica is reached with the primary's connection options (timeout, no JIT).
+    assert loaded["options"][1] == loaded["options"][0]
     assert loaded["routers"] == ["creditsite.routers.ReplicaRouter"]
     middleware = loaded["middleware"]
     position = middleware.index("creditsite.routers.ReplicaRoutingMiddleware")

@@ -122,7 +122,7 @@ def test_a_page_beyond_the_cap_is_refused_with_a_clear_message(client, cap_30):
     page = client.get("/search/", {"q": "分页", "page": 3}, HTTP_COOKIE="django_language=en")
     assert page.status_code == 400
     assert "Results stop at the first 30 matches (page 2)" in page.content.decode()
-    api = client.get("/api/v1/enterprises/", {"q": "分页", "page": 3})
+    api = client.get("/api/v1/enterprises/", {"q": "分页", "page": 3}, HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 400
     error = api.json()["errors"][0]
     assert error["field"] == "page" and "narrow the search" in error["reason"]
@@ -258,6 +258,8 @@ def c_ctype_database():
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'SQL_ASCII' "
             "LC_COLLATE 'C' LC_CTYPE 'C'"
         )
+    with psycopg.connect(**{**dsn, "dbname": name}, autocommit=True) as created:
+        created.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     yield {**settings, "NAME": name}
     with psycopg.connect(**dsn, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -296,3 +298,23 @@ def test_the_system_check_reports_a_c_ctype_database(c_ctype_database):
     errors = connection_messages(wrapper)
     assert [error.id for error in errors] == ["creditsite.E001"]
     assert "C.UTF-8" in errors[0].msg
+
+
+@postgresql
+def test_pg_trgm_under_the_c_ctype_finds_no_chinese_trigrams(c_ctype_database):
+    """The failure the ctype check exists for (DESIGN), and the probe that shows it."""
+    from django.db.backends.signals import connection_created
+
+    from creditsite import dbchecks
+
+    assert dbchecks._trigrams_of_chinese(connection)
+    wrapper = _wrapper(c_ctype_database)
+    connection_created.disconnect(dispatch_uid="creditsite.dbchecks")
+    try:
+        wrapper.ensure_connection()
+        assert not dbchecks._trigrams_of_chinese(wrapper)
+    finally:
+        wrapper.close()
+        connection_created.connect(
+            dbchecks.on_connection_created, dispatch_uid="creditsite.dbchecks"
+        )

@@ -421,3 +421,29 @@ def test_rescore_command_prints_a_summary(capsys):
     call_command("rescore", "--chunk-size", "10")
     assert "Rescored 1 of 1 subjects" in capsys.readouterr().out
     assert Evaluation.objects.count() == 1
+
+
+def test_nightly_run_rewrites_a_stale_breakdown_even_when_the_score_is_the_same():
+    subject = SubjectFactory()
+    CreditRecordFactory(subject=subject, severity="serious", publicity_end=None,
+                        penalty_type="licence_revoked", fine_amount=None)  # fmt: skip
+    CreditRecordFactory(subject=subject, kind="abnormal_operation", severity="general",
+                        penalty_type="", fine_amount=None, document_number="ab-1")  # fmt: skip
+    scoring.subjects_rescore(on=TODAY)
+    stored = Evaluation.objects.get(subject=subject)
+    right = dict(stored.breakdown)
+    assert len(right) == 2
+    # Same score, same grade, same edition, but the points sit on the wrong indicators.
+    codes = sorted(right)
+    wrong = {codes[0]: right[codes[1]], codes[1]: right[codes[0]]}
+    assert wrong != right and sum(wrong.values()) == sum(right.values())
+    Evaluation.objects.filter(pk=stored.pk).update(breakdown=wrong)
+    history = ScoreHistory.objects.count()
+
+    counts = scoring.subjects_rescore(on=TODAY)
+
+    assert (counts.scored, counts.changed, counts.history) == (1, 1, 0)
+    assert Evaluation.objects.get(subject=subject).breakdown == right
+    assert ScoreHistory.objects.count() == history
+    # And an unchanged one is not written at all.
+    assert scoring.subjects_rescore(on=TODAY).changed == 0

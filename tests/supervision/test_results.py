@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from enterprises.actors import Actor
 from enterprises.exceptions import DepartmentNotAllowed
@@ -51,7 +52,7 @@ def drawn():
 
 def test_a_penalty_referral_creates_the_negative_record_for_the_plans_department(drawn):
     department, draw, inspection, _hidden = drawn
-    today = draw.created_at.date() + dt.timedelta(days=1)
+    today = timezone.localdate(draw.created_at) + dt.timedelta(days=1)
     with pytest.raises(DepartmentNotAllowed):
         inspection_result_record(
             actor=Actor.for_user(make_officer(DepartmentFactory(code="elsewhere"))),
@@ -103,7 +104,7 @@ def test_inspections_page_shows_published_results_only(
     client, drawn, language, outcome_label, overdue_text
 ):
     _department, draw, published, hidden = drawn
-    day = draw.created_at.date()
+    day = timezone.localdate(draw.created_at)
     inspection_result_record(
         actor=SYSTEM,
         inspection=published,
@@ -158,7 +159,7 @@ def test_a_result_cannot_be_published_before_its_draw(drawn):
     inspection_result_record(
         actor=SYSTEM,
         inspection=inspection,
-        inspected_on=draw.created_at.date(),
+        inspected_on=timezone.localdate(draw.created_at),
         outcome="no_problem",
     )
     with pytest.raises(DrawError):

@@ -143,9 +143,27 @@ class Command(BaseCommand):
         rows = module.run(repeat=repeat or 30)
         if hasattr(module, "table"):
             self.stdout.write(module.table(rows))
-        for label, key in (("search view p95", "view"), ("search API p95", "api")):
-            worst = max(rows, key=lambda row, key=key: row[f"{key}_p95_ms"])
-            summary.append((label, worst[f"{key}_p95_ms"] / 1000, worst["bare_p95_ms"] / 1000, "s"))
+        pooled = module.pooled(rows)
+        for name, key in (("view", "view"), ("API", "api")):
+            # All requests of all queries pooled, against all bare queries pooled; then
+            # the query whose ratio is worst (a 1 ms bare query makes a big ratio).
+            summary.append(
+                (
+                    f"search {name} p95",
+                    pooled[f"{key}_p95_ms"] / 1000,
+                    pooled["bare_p95_ms"] / 1000,
+                    "s",
+                )
+            )
+            worst = max(rows, key=lambda row, key=key: row[f"{key}_ratio"])
+            summary.append(
+                (
+                    f"search {name} p95, worst query ({worst['label']})",
+                    worst[f"{key}_p95_ms"] / 1000,
+                    worst["bare_p95_ms"] / 1000,
+                    "s",
+                )
+            )
 
     def _file(self, repeat: int, summary: list[Any]) -> None:
         from tests.bench import file_page
@@ -177,11 +195,13 @@ class Command(BaseCommand):
 
     def _summary(self, summary: list[tuple[str, float | None, float | None, str]]) -> None:
         self.stdout.write("\n== summary ==")
-        self.stdout.write(f"{'benchmark':<36}{'ours':>12}{'bare SQL':>12}{'ratio':>8}  goal")
+        self.stdout.write(f"{'benchmark':<48}{'ours':>12}{'bare SQL':>12}{'ratio':>8}  goal")
         failed = 0
         for label, ours, bare, unit in summary:
             ratio = ours / bare if ours is not None and bare else None
-            goal_ratio, goal_abs, goal_text = GOALS.get(label, (None, None, ""))
+            goal_ratio, goal_abs, goal_text = GOALS.get(
+                label.split(", worst query")[0], (None, None, "")
+            )
             ok = True
             if goal_ratio is not None and ratio is not None and ratio > goal_ratio:
                 ok = False
@@ -191,7 +211,7 @@ class Command(BaseCommand):
                 ok = False
             failed += not ok
             self.stdout.write(
-                f"{label:<36}{_fmt(ours, unit):>12}{_fmt(bare, unit):>12}"
+                f"{label:<48}{_fmt(ours, unit):>12}{_fmt(bare, unit):>12}"
                 f"{(f'{ratio:.2f}' if ratio is not None else '–'):>8}  {goal_text}"
                 f" {'met' if ok else 'NOT MET'}"
             )
