@@ -7,9 +7,11 @@ import pytest
 from enterprises.actors import Actor
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(config, items):
     _transactional_tests_keep_reference_data(items)
     _skip_services_tests_without_services(items)
+    _browser_tests_last(items)
 
 
 def _transactional_tests_keep_reference_data(items):
@@ -27,6 +29,20 @@ def _transactional_tests_keep_reference_data(items):
             pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
             append=False,
         )
+
+
+def _browser_tests_last(items):
+    """The browser tests run last.
+
+    While Playwright's sync API runs (their session-scoped browser), Django's connections
+    (asgiref locals) resolve to other objects in this thread, which lack the test
+    database's serialized contents: a transactional test after them would have its
+    reference data silently not restored.
+    """
+    browser = [item for item in items if "/e2e/" in str(item.fspath)]
+    if browser:
+        rest = [item for item in items if "/e2e/" not in str(item.fspath)]
+        items[:] = rest + browser
 
 
 def _skip_services_tests_without_services(items):
