@@ -443,6 +443,19 @@ def repair_infos(records: list[CreditRecord]) -> dict[int, RepairInfo]:
 
 
 CATEGORY_ORDER = [Category.BASIC, Category.NEGATIVE, Category.TRUST, Category.OTHER]
+FILE_RECORDS_PER_PAGE = 50
+
+
+def file_records_page(tab: RecordTab, *, page: int | None) -> tuple[list[CreditRecord], Page]:
+    """One page of a credit-file tab, each record with its repair answer (``record.repair``:
+    whether and from when it may be repaired), computed for the shown records only."""
+    info = Page(number=1, size=FILE_RECORDS_PER_PAGE, count=len(tab.records), capped=False)
+    info.number = min(max(page or 1, 1), info.pages)
+    shown = tab.records[info.offset : info.offset + info.size]
+    repairs = repair_infos(shown)
+    for record in shown:
+        record.repair = repairs.get(record.pk)  # type: ignore[attr-defined]
+    return shown, info
 
 
 @dataclass
@@ -493,9 +506,7 @@ def credit_file(code: str) -> CreditFile | None:
         .order_by("-decision_date", "-id")
     )
     by_category: dict[str, list[CreditRecord]] = {c: [] for c in CATEGORY_ORDER}
-    repairs = repair_infos(records)
     for record in records:
-        record.repair = repairs.get(record.pk)  # type: ignore[attr-defined]
         by_category[KINDS[record.kind].category].append(record)
     tabs = [RecordTab(c, str(Category(c).label), by_category[c]) for c in CATEGORY_ORDER]
     entries = list(subject_active_entries([subject.pk]))

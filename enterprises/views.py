@@ -116,10 +116,18 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
     tab = request.GET.get("tab", "")
     if tab not in {t.category for t in file.tabs}:
         tab = next((t.category for t in file.tabs if t.count), file.tabs[0].category)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    shown, records_page = queries.file_records_page(file.tab(tab), page=page)
     context: dict[str, Any] = {
         "file": file,
         "subject": file.subject,
         "active_tab": file.tab(tab),
+        "records": shown,
+        "page": records_page,
+        "query_string": f"tab={tab}",
         "evaluation": file.evaluation,
         "evaluation_template": _evaluation_template(),
         "today": timezone.localdate(file.generated_at),
