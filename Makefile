@@ -55,6 +55,7 @@ lint: $(STAMP)
 # Known vulnerabilities in the installed packages (pip-audit, PyPI's advisory data; needs
 # the network). --strict: a package that cannot be audited fails the audit too.
 audit: $(STAMP)
+	REQUESTS_CA_BUNDLE=$${REQUESTS_CA_BUNDLE:-$$(test -f /etc/ssl/certs/ca-certificates.crt && echo /etc/ssl/certs/ca-certificates.crt)} \
 	$(VENV)/bin/pip-audit --local --skip-editable --strict --vulnerability-service pypi --progress-spinner off --desc on
 
 # Load test: wrk (Debian package) on loopback against gunicorn (2 workers) serving the

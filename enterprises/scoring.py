@@ -513,28 +513,7 @@ def scores_bulk(subject_ids: list[int], *, on: dt.date, catalogue: Catalogue) ->
     if not subject_ids:
         return {}
     low, high = min(subject_ids), max(subject_ids)
-    record_pieces: list[tuple[str, Q, Case | Value]] = []
-    entry_pieces: list[tuple[str, Q, Case | Value]] = []
-    for rule in catalogue.rules:
-        match = rule.record_match()
-        if match is not None:
-            record_pieces.append(
-                (
-                    rule.code,
-                    match & rule.age_q(on=on, date_field="decision_date"),
-                    rule.points_sql(on=on, date_field="decision_date", severity=None),
-                )
-            )
-        if rule.list_color:
-            entry_pieces.append(
-                (
-                    rule.code,
-                    _entry_color_q(rule.list_color) & rule.age_q(on=on, date_field="listed_on"),
-                    rule.points_sql(
-                        on=on, date_field="listed_on", severity=_entry_severity(rule.list_color)
-                    ),
-                )
-            )
+    record_pieces, entry_pieces = _pieces(catalogue, on=on)
     in_range = {"subject_id__gte": low, "subject_id__lte": high}
     by_records = _aggregate(counting_records(on=on).filter(**in_range), record_pieces)
     entries_qs = _active_entries(on)
