@@ -54,7 +54,6 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
@@ -69,8 +68,6 @@ from pypinyin.constants import PHRASES_DICT
 
 from . import demo
 from .demo import (
-    ENTERPRISE_TYPES,
-    FORMER_FORMS,
     NEGATIVE_ENTRIES,
     PENALTIES,
     PERSON_JUDGEMENT,
@@ -81,7 +78,6 @@ from .demo import (
     SubjectRows,
     _Context,
     _day,
-    _is_county_city,
     add_years,
     plan,
 )
@@ -463,61 +459,24 @@ class BulkGenerator(demo._Generator):
 
     def enterprise(self, number: int) -> SubjectRows:
         rng = self.rng
-        city: City = self.cities.pick(rng)
-        county_code, county_name = rng.choice(city.counties)
-        industry: Industry = self.industries.pick(rng)
-        etype = self.types.pick(rng)
-        if etype.industries and industry.code not in etype.industries:
-            etype = ENTERPRISE_TYPES[0]
-        year = self.years.pick(rng)
-        established = self.established_day(dt.date(year, 1, 1), dt.date(year, 12, 31))
-        if etype.label == "个人独资企业" and industry.code in self.sole_forms:
-            form = self.sole_forms[industry.code].pick(rng)
-        else:
-            form = self.forms[etype.label].pick(rng)
-        roll = rng.random()
-        if roll < etype.provincial:
-            prefix = "浙江"
-        elif _is_county_city(county_name) and roll < 0.6:
-            prefix = county_name
-        else:
-            prefix = city.short
-        word = rng.choice(industry.words)
+        draw = self.enterprise_draw()
+        prefix, word, form = draw.prefix, draw.word, draw.form
+        city, county_code, industry = draw.city, draw.county_code, draw.industry
+        established = draw.established
         brand, pooled = self.brand_for(prefix, city, word)
-        group = "（集团）" if rng.random() < etype.group else ""
-        name = prefix + brand + word + group + form
-        reformed = established >= dt.date(2015, 10, 1)
-        uscc = demo.build_uscc("91", county_code, self.org_body("MA" if reformed else "digits"))
-        status = self.statuses.pick(rng)
-        capital = rng.choice(etype.capital)
+        group = "（集团）" if rng.random() < draw.etype.group else ""
+        subject = self.enterprise_subject(draw, prefix + brand + word + group + form)
+        status = subject["registration_status"]
         brand_at = 1 if pooled else -1
         keys = [self.keys.compose((prefix, brand, word + group + form), brand_at)]
-        subject = {
-            "subject_type": ST.ENTERPRISE,
-            "name": name,
-            "uscc": uscc,
-            "id_number": "",
-            "legal_representative": self.person_name(),
-            "enterprise_type": etype.label,
-            "established_on": established,
-            "address": self.address(city, county_name),
-            "registered_capital": Decimal(capital),
-            "business_scope": self.scope(industry, established),
-            "registration_status": status,
-            "region_id": county_code,
-            "industry_id": industry.code,
-        }
         rows = SubjectRows(index=0, subject=subject)
-        if rng.random() < 0.03:
-            old_form = (
-                "有限公司" if form == "股份有限公司" else FORMER_FORMS.get(industry.code, "公司")
+        former = self.former_form(draw)
+        if former is not None:
+            old_form, used_until = former
+            rows.former_names.append(
+                {"name": prefix + brand + word + old_form, "used_until": used_until}
             )
-            used_until = _day(rng, add_years(established, 1), self.as_of - dt.timedelta(days=30))
-            if established < self.as_of - dt.timedelta(days=400):
-                rows.former_names.append(
-                    {"name": prefix + brand + word + old_form, "used_until": used_until}
-                )
-                keys.append(self.keys.compose((prefix, brand, word + old_form), brand_at))
+            keys.append(self.keys.compose((prefix, brand, word + old_form), brand_at))
         subject["search_pinyin"], subject["search_initials"] = combine_keys(keys)
         if number < self.benchmark:
             self.benchmark_records(rows, city, county_code, industry, established)

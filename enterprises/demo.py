@@ -1500,6 +1500,21 @@ def _at(day: dt.date, hour: int = 1) -> dt.datetime:
 # --- The generator ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class EnterpriseDraw:
+    """The random draws that place and name an enterprise (shared by the bulk loader)."""
+
+    city: City
+    county_code: str
+    county_name: str
+    industry: Industry
+    etype: EnterpriseType
+    established: dt.date
+    form: str
+    prefix: str
+    word: str
+
+
 @dataclass(slots=True)
 class SubjectRows:
     """One subject with its former names and records, as plain rows.
@@ -1633,6 +1648,23 @@ class _Generator:
 
     def enterprise(self, number: int) -> SubjectRows:
         rng = self.rng
+        draw = self.enterprise_draw()
+        stem = draw.prefix + self.brand(draw.prefix, draw.city, draw.word) + draw.word
+        name = stem + ("（集团）" if rng.random() < draw.etype.group else "") + draw.form
+        rows = SubjectRows(index=0, subject=self.enterprise_subject(draw, name))
+        former = self.former_form(draw)
+        if former is not None:
+            form, used_until = former
+            rows.former_names.append({"name": stem + form, "used_until": used_until})
+        self.enterprise_records(
+            rows, draw.city, draw.county_code, draw.industry, draw.established,
+            rows.subject["registration_status"], number,
+        )  # fmt: skip
+        return rows
+
+    def enterprise_draw(self) -> EnterpriseDraw:
+        """Where an enterprise is, what it does, its type, age, legal form and name prefix."""
+        rng = self.rng
         city: City = self.cities.pick(rng)
         county_code, county_name = rng.choice(city.counties)
         industry: Industry = self.industries.pick(rng)
@@ -1653,38 +1685,49 @@ class _Generator:
         else:
             prefix = city.short
         word = rng.choice(industry.words)
-        stem = prefix + self.brand(prefix, city, word) + word
-        name = stem + ("（集团）" if rng.random() < etype.group else "") + form
-        reformed = established >= dt.date(2015, 10, 1)
-        uscc = build_uscc("91", county_code, self.org_body("MA" if reformed else "digits"))
+        return EnterpriseDraw(
+            city, county_code, county_name, industry, etype, established, form, prefix, word
+        )
+
+    def enterprise_subject(self, draw: EnterpriseDraw, name: str) -> dict[str, Any]:
+        """The subject row of an enterprise named ``name``."""
+        rng = self.rng
+        reformed = draw.established >= dt.date(2015, 10, 1)
+        uscc = build_uscc("91", draw.county_code, self.org_body("MA" if reformed else "digits"))
         status = self.statuses.pick(rng)
-        capital = rng.choice(etype.capital)
-        subject = {
+        capital = rng.choice(draw.etype.capital)
+        return {
             "subject_type": ST.ENTERPRISE,
             "name": name,
             "uscc": uscc,
             "id_number": "",
             "legal_representative": self.person_name(),
-            "enterprise_type": etype.label,
-            "established_on": established,
-            "address": self.address(city, county_name),
+            "enterprise_type": draw.etype.label,
+            "established_on": draw.established,
+            "address": self.address(draw.city, draw.county_name),
             "registered_capital": Decimal(capital),
-            "business_scope": self.scope(industry, established),
+            "business_scope": self.scope(draw.industry, draw.established),
             "registration_status": status,
-            "region_id": county_code,
-            "industry_id": industry.code,
+            "region_id": draw.county_code,
+            "industry_id": draw.industry.code,
         }
-        rows = SubjectRows(index=0, subject=subject)
-        if rng.random() < 0.03:
-            former = stem + (
-                "有限公司" if form == "股份有限公司" else FORMER_FORMS.get(industry.code, "公司")
-            )
-            used_until = _day(rng, add_years(established, 1), self.as_of - dt.timedelta(days=30))
-            # Drawn either way, kept only for enterprises old enough to have been renamed.
-            if established < self.as_of - dt.timedelta(days=400):
-                rows.former_names.append({"name": former, "used_until": used_until})
-        self.enterprise_records(rows, city, county_code, industry, established, status, number)
-        return rows
+
+    def former_form(self, draw: EnterpriseDraw) -> tuple[str, dt.date] | None:
+        """For 3 % of enterprises old enough to have been renamed: the legal form of their
+        former name (the name stem stays) and the day it was last used."""
+        rng = self.rng
+        if rng.random() >= 0.03:
+            return None
+        form = (
+            "有限公司"
+            if draw.form == "股份有限公司"
+            else FORMER_FORMS.get(draw.industry.code, "公司")
+        )
+        used_until = _day(rng, add_years(draw.established, 1), self.as_of - dt.timedelta(days=30))
+        # Drawn either way, kept only for enterprises old enough to have been renamed.
+        if draw.established < self.as_of - dt.timedelta(days=400):
+            return form, used_until
+        return None
 
     def established_day(self, first: dt.date, last: dt.date) -> dt.date:
         """A day of establishment in [first, last] (1995–2025), at least a month before
