@@ -523,24 +523,6 @@ class BulkGenerator(demo._Generator):
         else:
             self.entry(ctx, rows, self.trusts.pick(rng))
 
-    def latest_tax_year(self) -> int:
-        as_of = self.as_of
-        return as_of.year - 1 if as_of >= dt.date(as_of.year, 4, 30) else as_of.year - 2
-
-    def tax_rating(self, ctx: _Context, rows: SubjectRows, tax_year: int) -> None:
-        rng = self.record_rng
-        level = self.tax_levels.pick(rng)
-        day = dt.date(tax_year + 1, 4, rng.randint(1, 30))
-        record = self.base(K.TAX_CREDIT_RATING, "zj-tax", day)
-        record.update(
-            title=f"{tax_year}年度纳税信用等级{level}级",
-            content=f"经评价，{ctx.name}{tax_year}年度纳税信用级别为{level}级。",
-            legal_basis="《纳税信用管理办法（试行）》第十七条",
-            tax_credit_level=level,
-            tax_year=tax_year,
-        )
-        rows.records.append(record)
-
     def benchmark_records(
         self, rows: SubjectRows, city: City, county: str, industry: Industry, established: dt.date
     ) -> None:

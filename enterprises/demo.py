@@ -2045,26 +2045,30 @@ class _Generator:
     def tax_ratings(self, ctx: _Context, rows: SubjectRows, years: int | None = None) -> None:
         """Tax credit levels are set each April for the year before."""
         rng = self.record_rng
-        latest = (
-            self.as_of.year - 1
-            if self.as_of >= dt.date(self.as_of.year, 4, 30)
-            else (self.as_of.year - 2)
-        )
+        latest = self.latest_tax_year()
         count = years or rng.randint(1, 3)
         for tax_year in range(latest - count + 1, latest + 1):
             if tax_year < ctx.established.year:
                 continue
-            level = self.tax_levels.pick(rng)
-            day = dt.date(tax_year + 1, 4, rng.randint(1, 30))
-            record = self.base(K.TAX_CREDIT_RATING, "zj-tax", day)
-            record.update(
-                title=f"{tax_year}年度纳税信用等级{level}级",
-                content=f"经评价，{ctx.name}{tax_year}年度纳税信用级别为{level}级。",
-                legal_basis="《纳税信用管理办法（试行）》第十七条",
-                tax_credit_level=level,
-                tax_year=tax_year,
-            )
-            rows.records.append(record)
+            self.tax_rating(ctx, rows, tax_year)
+
+    def latest_tax_year(self) -> int:
+        as_of = self.as_of
+        return as_of.year - 1 if as_of >= dt.date(as_of.year, 4, 30) else as_of.year - 2
+
+    def tax_rating(self, ctx: _Context, rows: SubjectRows, tax_year: int) -> None:
+        rng = self.record_rng
+        level = self.tax_levels.pick(rng)
+        day = dt.date(tax_year + 1, 4, rng.randint(1, 30))
+        record = self.base(K.TAX_CREDIT_RATING, "zj-tax", day)
+        record.update(
+            title=f"{tax_year}年度纳税信用等级{level}级",
+            content=f"经评价，{ctx.name}{tax_year}年度纳税信用级别为{level}级。",
+            legal_basis="《纳税信用管理办法（试行）》第十七条",
+            tax_credit_level=level,
+            tax_year=tax_year,
+        )
+        rows.records.append(record)
 
     # -- other subjects ---------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ from enterprises.models import Evaluation, JobRun, Subject
 from enterprises.services import rescore_pending_job
 from tests import workers as real_workers
 from tests.factories import SubjectFactory
-from tests.workers import Worker
+from tests.workers import Worker, lock_waiters
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -585,16 +585,6 @@ def test_redis_restart_with_append_only_file_keeps_queued_tasks(redis_factory, w
     assert worker.log().count("enterprises.rescore_subject[") >= 3
 
 
-def _lock_waiters(query_prefix: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            [query_prefix + "%"],
-        )
-        return int(cursor.fetchone()[0])
-
-
 @pytest.mark.services
 @services_db
 def test_task_of_a_killed_worker_is_redelivered_after_the_visibility_timeout(
@@ -621,7 +611,7 @@ def test_task_of_a_killed_worker_is_redelivered_after_the_visibility_timeout(
             "enterprises.rescore_subject", args=[subject.pk], queue=queue
         )
         wait_until(
-            lambda: _lock_waiters('UPDATE "enterprises_subject"') == 1,
+            lambda: lock_waiters('UPDATE "enterprises_subject"') == 1,
             timeout=30,
             what="the task blocked mid-way",
             log=first.log,
@@ -636,7 +626,7 @@ def test_task_of_a_killed_worker_is_redelivered_after_the_visibility_timeout(
         holder.rollback()  # the dead worker's transaction is rolled back, nothing stored
     finally:
         holder.close()
-    wait_until(lambda: _lock_waiters("") == 0, timeout=10, what="the killed worker's backend gone")
+    wait_until(lambda: lock_waiters("") == 0, timeout=10, what="the killed worker's backend gone")
     assert _pending([subject.pk]) == 1 and _scored([subject.pk]) == 0
 
     # A worker started after the timeout restores the message at once (a running one

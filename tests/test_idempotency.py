@@ -36,6 +36,7 @@ from enterprises.models import (
 from enterprises.tokens import token_issue
 from repair.models import Case
 from tests.factories import CreditRecordFactory, DepartmentFactory, SubjectFactory
+from tests.workers import lock_waiters
 
 RECORDS = "/api/v1/records/"
 ENTERPRISES = "/api/v1/enterprises/"
@@ -400,17 +401,6 @@ def _post_in_thread(key: str, body: dict[str, Any], results: list[Any], index: i
         db_connections.close_all()  # this thread's own connection
 
 
-def _waiting_backends(query_prefix: str = "") -> int:
-    """Backends of this database blocked on a lock, optionally running a given statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            [query_prefix + "%"],
-        )
-        return int(cursor.fetchone()[0])
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_duplicate_waits_for_the_first_and_replays_it(subject):
@@ -436,13 +426,13 @@ def test_concurrent_duplicate_waits_for_the_first_and_replays_it(subject):
         a = threading.Thread(target=_post_in_thread, args=(api_key, body, results, 0))
         a.start()
         deadline = time.monotonic() + 10
-        while _waiting_backends() < 1:
+        while lock_waiters() < 1:
             assert time.monotonic() < deadline, "request A never reached the held row"
             time.sleep(0.05)
         b = threading.Thread(target=_post_in_thread, args=(api_key, body, results, 1))
         b.start()
         # B is blocked inserting the same key: the unique index makes it wait for A.
-        while _waiting_backends('INSERT INTO "enterprises_idempotencykey"') < 1:
+        while lock_waiters('INSERT INTO "enterprises_idempotencykey"') < 1:
             assert time.monotonic() < deadline, "request B did not wait for A's key"
             time.sleep(0.05)
         # Both are blocked now: A on the subject row, B on A's uncommitted key row.

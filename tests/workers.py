@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import connection
 from kombu import Exchange, Queue
 
 from creditsite.celery import app
@@ -137,3 +138,15 @@ def start_worker(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+def lock_waiters(query_prefix: str = "") -> int:
+    """Backends of the test database blocked on a lock, optionally only those running a
+    statement that starts with ``query_prefix``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE %s",
+            [query_prefix + "%"],
+        )
+        return int(cursor.fetchone()[0])
