@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .throttling import client_ip
+from core.http import client_ip
 
 log = logging.getLogger(__name__)
 

@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    # The project's own apps, lowest layer first (docs/architecture.md).
+    "core",
     "enterprises",
     "lists",
     "repair",
     "supervision",
+    "creditsite",  # its management commands (sync_schedules)
 ]
 
 MIDDLEWARE = [
@@ -221,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "creditsite.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.handlers.exception_handler",
     "UNAUTHENTICATED_USER": None,
     # Scopes and rates are THROTTLE_SCOPES / THROTTLE_RATES below (one rule for API and pages).
     "DEFAULT_THROTTLE_CLASSES": ["creditsite.throttling.ClientRateThrottle"],

@@ -27,6 +27,8 @@ from django.shortcuts import render
 from rest_framework.authentication import get_authorization_header
 from rest_framework.throttling import BaseThrottle
 
+from core.http import client_ip
+
 log = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -41,15 +43,10 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), PERIODS[period.strip()[0]]
 
 
-def client_ip(request: Any) -> str:
-    # DRF's rule (REMOTE_ADDR, or X-Forwarded-For behind NUM_PROXIES trusted proxies).
-    return BaseThrottle().get_ident(request)
-
-
 def _department_token(request: Any) -> Any:
     """The live department token of the request, if it carries one."""
+    from core.tokens import token_authenticate
     from enterprises.models import DepartmentToken
-    from enterprises.tokens import token_authenticate
 
     # DRF has authenticated the request before throttles run; a page request has no .auth.
     auth = getattr(request, "auth", None)

@@ -28,7 +28,7 @@ admin.site.index_title = _("Credit information management")
 admin.site.login_form = LockoutAdminAuthenticationForm
 
 # JSON error bodies under /api/, the usual pages elsewhere (creditsite/api.py).
-handler400 = "creditsite.api.bad_request"
-handler404 = "creditsite.api.page_not_found"
+handler400 = "core.api.handlers.bad_request"
+handler404 = "core.api.handlers.page_not_found"
 # A database outage that surfaces outside a view is a 503 too (creditsite/middleware.py).
 handler500 = "creditsite.middleware.server_error"

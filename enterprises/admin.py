@@ -35,9 +35,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import Actor
+from core.exceptions import DepartmentNotAllowed, DomainError
+from core.roles import GROUP_ADMINISTRATOR
+from core.tokens import token_revoke
+
 from . import imports, services
-from .actors import Actor
-from .exceptions import DepartmentNotAllowed, DomainError
 from .models import (
     AuditChainHead,
     AuditEvent,
@@ -52,8 +55,6 @@ from .models import (
     Region,
     Subject,
 )
-from .reference import GROUP_ADMINISTRATOR
-from .tokens import token_revoke
 from .uscc import looks_like_uscc, normalize_uscc
 
 User = get_user_model()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_roles(sender, **kwargs):  # type: ignore[no-untyped-def]
-    from .roles import ensure_roles
+    from core.roles import ensure_roles
 
     ensure_roles()
 
@@ -14,13 +14,6 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Credit subjects and records")
 
     def ready(self) -> None:
+        # Sent for this app so that the permissions of its models (the shared core's among
+        # them: their app label is "enterprises") exist when the roles are written.
         post_migrate.connect(_ensure_roles, sender=self)
-        # The search needs a UTF-8 ctype on PostgreSQL: refused at the first connection,
-        # reported by `manage.py check --database default` (importing registers the check).
-        from django.db.backends.signals import connection_created
-
-        from creditsite import dbchecks
-
-        connection_created.connect(
-            dbchecks.on_connection_created, dispatch_uid="creditsite.dbchecks"
-        )

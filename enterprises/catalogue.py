@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .actors import Actor
-from .audit import audit_change, snapshot
+from core.actors import Actor
+from core.audit import audit_change, snapshot
+
 from .models import Edition, Indicator
 
 log = logging.getLogger(__name__)

@@ -48,10 +48,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from .actors import Actor
-from .audit import audit_append
+from core.actors import Actor
+from core.audit import audit_append
+from core.exceptions import DomainError
+from core.roles import GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER, ensure_roles
+
 from .demo_public import demo_commitments
-from .exceptions import DomainError
 from .kinds import RecordKind
 from .models import (
     PERMANENT_PENALTIES,
@@ -67,8 +69,7 @@ from .models import (
     Subject,
 )
 from .pinyin import search_keys
-from .reference import GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER, REGIONS
-from .roles import ensure_roles
+from .reference import REGIONS
 from .uscc import ALPHABET, build_uscc
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -34,8 +34,9 @@ from django.db import DatabaseError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .actors import Actor
-from .exceptions import DomainError
+from core.actors import Actor
+from core.exceptions import DomainError
+
 from .models import CreditRecord, Department, Industry, Region, Subject
 from .services import RECORD_FIELDS, record_upsert, subject_upsert
 from .uscc import normalize_uscc, validate_uscc

@@ -214,6 +214,3 @@ INDUSTRIES = [
 ]
 
 # Role groups of officials (permissions are granted in the migration that creates them).
-GROUP_DEPARTMENT_OFFICER = "department_officer"
-GROUP_CREDIT_CENTRE_REVIEWER = "credit_centre_reviewer"
-GROUP_ADMINISTRATOR = "administrator"

@@ -36,7 +36,8 @@ from django.db.models import Case, IntegerField, Max, Q, QuerySet, Sum, Value, W
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import DomainError
+from core.exceptions import DomainError
+
 from .kinds import RecordKind
 from .models import (
     CreditRecord,

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .actors import Actor
-from .audit import audit_change, snapshot
-from .exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
+from core.actors import Actor
+from core.audit import audit_change, snapshot
+from core.exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
+
 from .models import CreditRecord, Department, FormerName, RecordState, Subject
 from .pinyin import search_keys
 from .uscc import normalize_uscc
@@ -163,7 +164,7 @@ def rescore_pending_job(*, older_than_minutes: int | None = None) -> int:
     the runs that matter)."""
     from django.conf import settings
 
-    from .jobs import job_run
+    from core.jobs import job_run
 
     minutes = (
         settings.RESCORE_PENDING_AFTER_MINUTES if older_than_minutes is None else older_than_minutes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .audit import AuditChainBroken, audit_verify_job
+from core.audit import AuditChainBroken, audit_verify_job
 
 
 @shared_task(name="enterprises.verify_audit", acks_late=True, time_limit=3600, soft_time_limit=3300)
@@ -90,6 +90,6 @@ def rescore_pending_task(older_than_minutes: int | None = None) -> int:
 @shared_task(name="enterprises.purge_idempotency_keys", acks_late=True, time_limit=900)
 def purge_idempotency_keys_task() -> int:
     """Nightly: delete Idempotency-Key answers older than 24 hours."""
-    from .idempotency import idempotency_keys_purge_job
+    from core.idempotency import idempotency_keys_purge_job
 
     return idempotency_keys_purge_job()

@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DomainError
+from core.actors import Actor
+from core.exceptions import DomainError
 
 from . import services
 from .models import CreditList, DisciplinaryMeasure, DisciplinaryMeasureEdition, ListEntry

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enterprises.api.serializers import ErrorSerializer
+from core.api.serializers import ErrorSerializer
 
 from . import check, queries
 from .models import CreditList, ListEntry

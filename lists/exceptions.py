@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.exceptions import DomainError
+from core.exceptions import DomainError
 
 
 class ListingNotAllowed(DomainError):

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.actors import Actor
-from enterprises.audit import audit_change, snapshot
-from enterprises.exceptions import DepartmentNotAllowed
+from core.actors import Actor
+from core.audit import audit_change, snapshot
+from core.exceptions import DepartmentNotAllowed
 from enterprises.models import Department, Disclosure, Subject
 from enterprises.services import subject_rescore_request
 from repair.workdays import add_working_days

@@ -114,7 +114,7 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [CaseEventInline]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        from enterprises.actors import Actor
+        from core.actors import Actor
 
         qs = super().get_queryset(request).select_related("subject", "department")
         actor = Actor.for_user(request.user)

@@ -20,10 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import ErrorSerializer
+from core.exceptions import DomainError
+from core.idempotency import idempotent, key_reused_response
 from enterprises.api.public import subject_from_path
-from enterprises.api.serializers import ErrorSerializer
-from enterprises.exceptions import DomainError
-from enterprises.idempotency import idempotent, key_reused_response
 from enterprises.models import CreditRecord
 
 from . import services

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Case as When_
 from django.db.models import F, IntegerField, QuerySet, Value, When
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.kinds import NEGATIVE_KINDS
 from enterprises.models import CreditRecord, Subject
 from enterprises.uscc import normalize_uscc

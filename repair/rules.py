@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from enterprises.exceptions import DomainError
+from core.exceptions import DomainError
 from enterprises.kinds import NEGATIVE_KINDS, RecordKind
 
 from .models import Jurisdiction, PublicityRule, RuleEdition

@@ -29,10 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enterprises.actors import Actor
-from enterprises.audit import audit_append, audit_change, snapshot
-from enterprises.exceptions import DomainError, StateTransitionNotAllowed
-from enterprises.jobs import job_run
+from core.actors import Actor
+from core.audit import audit_append, audit_change, snapshot
+from core.exceptions import DomainError, StateTransitionNotAllowed
+from core.jobs import job_run
 from enterprises.models import AuditEvent, CreditRecord, RecordState, Subject
 from enterprises.services import (
     RESCORE_QUEUE_LIMIT,
@@ -670,7 +670,7 @@ def _objection(case: Case) -> None:
 
 def _check_official(actor: Actor, case: Case) -> None:
     if not actor.may_write(case.department_id):
-        from enterprises.exceptions import DepartmentNotAllowed
+        from core.exceptions import DepartmentNotAllowed
 
         raise DepartmentNotAllowed(field="department")
 
@@ -1044,7 +1044,7 @@ def case_deadlines_remind(*, on: dt.date | None = None) -> dict[str, int]:
     Leaves a job-run row with counts."""
     from django.contrib.auth import get_user_model
 
-    from enterprises.reference import GROUP_ADMINISTRATOR, GROUP_CREDIT_CENTRE_REVIEWER
+    from core.roles import GROUP_ADMINISTRATOR, GROUP_CREDIT_CENTRE_REVIEWER
 
     day = on or timezone.localdate()
     horizon = add_working_days(day, REMIND_WITHIN_DAYS).date

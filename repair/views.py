@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DomainError
+from core.actors import Actor
+from core.exceptions import DomainError
 
 from . import queries, services
 from .forms import (

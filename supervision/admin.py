@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DomainError
+from core.actors import Actor
+from core.exceptions import DomainError
 from enterprises.models import CreditCommitment
 
 from . import services

@@ -21,11 +21,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.actors import Actor
+from core.api.authentication import DepartmentTokenAuthentication
+from core.api.errors import ServiceErrorsMixin
+from core.api.serializers import ErrorSerializer
 from enterprises import queries as enterprise_queries
-from enterprises.actors import Actor
-from enterprises.api.authentication import DepartmentTokenAuthentication
-from enterprises.api.errors import ServiceErrorsMixin
-from enterprises.api.serializers import ErrorSerializer
 from enterprises.models import DepartmentToken
 
 from . import queries, services

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.models import Department, Subject
 
 from .models import Conflict, Draw, Inspection, InspectionPlan, Inspector, Outcome, Scale

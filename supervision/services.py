@@ -24,10 +24,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.actors import Actor
-from enterprises.audit import audit_append, audit_change, snapshot
-from enterprises.exceptions import DepartmentNotAllowed, DomainError
-from enterprises.jobs import job_run
+from core.actors import Actor
+from core.audit import audit_append, audit_change, snapshot
+from core.exceptions import DepartmentNotAllowed, DomainError
+from core.jobs import job_run
 from enterprises.kinds import RecordKind
 from enterprises.models import (
     CommitmentState,

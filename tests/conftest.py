@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from enterprises.actors import Actor
+from core.actors import Actor
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering

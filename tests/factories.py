@@ -93,7 +93,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_officer(department: Department, username: str | None = None):
     """A department officer (role group + profile) of ``department``."""
-    from enterprises.roles import ensure_roles
+    from core.roles import ensure_roles
 
     ensure_roles()
     user = UserFactory(

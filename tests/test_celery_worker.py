@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from enterprises.actors import Actor
-from enterprises.audit import audit_append
+from core.actors import Actor
+from core.audit import audit_append
 from enterprises.models import AuditEvent, JobRun
 from enterprises.tasks import verify_audit_task
 from tests.workers import Worker, drop_queue, new_queue, start_worker

@@ -23,7 +23,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from enterprises.tokens import token_issue
+from core.tokens import token_issue
 from tests.factories import DepartmentFactory
 
 CHECKS = [

@@ -24,7 +24,8 @@ from django.db import connections as db_connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from enterprises import idempotency
+from core import idempotency
+from core.tokens import token_issue
 from enterprises.models import (
     AuditEvent,
     CreditRecord,
@@ -33,7 +34,6 @@ from enterprises.models import (
     JobRun,
     Subject,
 )
-from enterprises.tokens import token_issue
 from repair.models import Case
 from tests.factories import CreditRecordFactory, DepartmentFactory, SubjectFactory
 from tests.workers import lock_waiters

@@ -25,8 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.actors import Actor
 from enterprises import scoring
-from enterprises.actors import Actor
 from enterprises.models import (
     CommitmentType,
     CreditCommitment,

@@ -232,7 +232,7 @@ def test_the_benchmark_bare_sql_gives_the_search_answer(names, system_actor):
 
 @postgresql
 def test_the_migrated_database_passes_the_check():
-    from creditsite.dbchecks import check_search_database
+    from core.dbchecks import check_search_database
 
     assert check_search_database(databases=["default"]) == []
     call_command("check", "--database", "default")  # raises SystemCheckError on an error
@@ -277,7 +277,7 @@ def _wrapper(settings: dict):
 def test_a_c_ctype_database_is_refused_at_the_first_connection(c_ctype_database, caplog):
     wrapper = _wrapper(c_ctype_database)
     with (
-        caplog.at_level(logging.ERROR, logger="creditsite.dbchecks"),
+        caplog.at_level(logging.ERROR, logger="core.dbchecks"),
         pytest.raises(ImproperlyConfigured) as refused,
     ):
         wrapper.ensure_connection()
@@ -292,7 +292,7 @@ def test_a_c_ctype_database_is_refused_at_the_first_connection(c_ctype_database,
 
 @postgresql
 def test_the_system_check_reports_a_c_ctype_database(c_ctype_database):
-    from creditsite.dbchecks import connection_messages
+    from core.dbchecks import connection_messages
 
     wrapper = _wrapper(c_ctype_database)
     errors = connection_messages(wrapper)
@@ -305,16 +305,14 @@ def test_pg_trgm_under_the_c_ctype_finds_no_chinese_trigrams(c_ctype_database):
     """The failure the ctype check exists for (DESIGN), and the probe that shows it."""
     from django.db.backends.signals import connection_created
 
-    from creditsite import dbchecks
+    from core import dbchecks
 
     assert dbchecks._trigrams_of_chinese(connection)
     wrapper = _wrapper(c_ctype_database)
-    connection_created.disconnect(dispatch_uid="creditsite.dbchecks")
+    connection_created.disconnect(dispatch_uid="core.dbchecks")
     try:
         wrapper.ensure_connection()
         assert not dbchecks._trigrams_of_chinese(wrapper)
     finally:
         wrapper.close()
-        connection_created.connect(
-            dbchecks.on_connection_created, dispatch_uid="creditsite.dbchecks"
-        )
+        connection_created.connect(dbchecks.on_connection_created, dispatch_uid="core.dbchecks")

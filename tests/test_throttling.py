@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from enterprises.tokens import token_issue
+from core.tokens import token_issue
 from tests.factories import DepartmentFactory
 
 

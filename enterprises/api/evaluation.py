@@ -15,12 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import ErrorSerializer
 from enterprises import queries
 from enterprises.models import Indicator, Subject
 from enterprises.scoring import DEFAULT_JURISDICTION, Catalogue, NoActiveEdition, catalogue_load
 
 from .public import subject_from_path
-from .serializers import ErrorSerializer
 
 
 class EditionSerializer(serializers.Serializer):

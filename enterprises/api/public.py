@@ -19,12 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import ErrorSerializer
 from enterprises import queries
 from enterprises.kinds import KINDS, Category
 from enterprises.models import CreditRecord, Subject
 from enterprises.uscc import USCCError, validate_uscc
-
-from .serializers import ErrorSerializer
 
 
 def subject_from_path(uscc: str) -> Subject:

@@ -19,22 +19,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.actors import Actor
+from core.api.authentication import DepartmentTokenAuthentication
+from core.api.errors import ServiceErrorsMixin, retry_once_on_race
+from core.api.permissions import HasDepartmentToken
+from core.api.serializers import ErrorSerializer
+from core.exceptions import DepartmentNotAllowed
+from core.idempotency import idempotent, key_reused_response
 from enterprises import queries
-from enterprises.actors import Actor
-from enterprises.exceptions import DepartmentNotAllowed
 from enterprises.forms import SearchForm
-from enterprises.idempotency import idempotent, key_reused_response
 from enterprises.models import Department, DepartmentToken, Subject
 from enterprises.services import record_upsert, subject_upsert
 
-from .authentication import DepartmentTokenAuthentication
-from .errors import ServiceErrorsMixin, retry_once_on_race
-from .permissions import HasDepartmentToken
 from .serializers import (
     CreditRecordSerializer,
     CreditRecordWriteSerializer,
     DepartmentSerializer,
-    ErrorSerializer,
     SubjectSerializer,
     SubjectWriteSerializer,
 )

@@ -3,22 +3,27 @@
 core: subjects, departments, credit records, officials, tokens, audit trail, job runs.
 evaluation: the indicator catalogue and public credit evaluations (evaluation issue).
 public: what the public site adds (policies, credit commitments, issued reports).
-idempotency: accepted Idempotency-Key headers of the write API and their responses.
+The shared tables (departments, officials, tokens, audit trail, job runs, idempotency
+keys) are defined in ``core.models`` and re-exported here.
 """
+
+from core.models import (
+    AuditChainHead,
+    AuditEvent,
+    Department,
+    DepartmentToken,
+    IdempotencyKey,
+    JobRun,
+    OfficialProfile,
+)
 
 from .core import (
     PERMANENT_PENALTIES,
-    AuditChainHead,
-    AuditEvent,
     CreditRecord,
     CreditRecordQuerySet,
-    Department,
-    DepartmentToken,
     Disclosure,
     FormerName,
     Industry,
-    JobRun,
-    OfficialProfile,
     PenaltyType,
     RecordState,
     Region,
@@ -28,7 +33,6 @@ from .core import (
     TaxCreditLevel,
 )
 from .evaluation import *  # noqa: F403
-from .idempotency import IdempotencyKey
 from .public import *  # noqa: F403
 
 __all__ = [

@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.models import CreditRecord, Department, Subject
 
 GOAL_P95_MS = 30.0

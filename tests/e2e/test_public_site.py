@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.services import subject_upsert
 from tests.factories import CreditRecordFactory, DepartmentFactory, next_uscc
 

@@ -15,6 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import ensure_roles
+from core.tokens import token_issue
 from enterprises.models import (
     AuditEvent,
     CreditRecord,
@@ -25,8 +27,6 @@ from enterprises.models import (
     RecordState,
     Subject,
 )
-from enterprises.roles import ensure_roles
-from enterprises.tokens import token_issue
 from enterprises.uscc import build_uscc
 from tests.factories import CreditRecordFactory, SubjectFactory, UserFactory, make_officer
 
@@ -539,7 +539,7 @@ def test_subject_import_and_templates(officer_client):
 def test_audit_trail_is_read_only_and_masks_id_numbers_for_reviewers(
     reviewer_client, officer_client
 ):
-    from enterprises.actors import Actor
+    from core.actors import Actor
     from enterprises.services import subject_upsert
 
     subject, _ = subject_upsert(

@@ -10,8 +10,8 @@ import pytest
 from django.db import IntegrityError
 from rest_framework.test import APIClient
 
+from core.tokens import token_issue, token_revoke
 from enterprises.models import AuditEvent, CreditRecord, Department, FormerName, Subject
-from enterprises.tokens import token_issue, token_revoke
 from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db

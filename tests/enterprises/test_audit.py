@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from enterprises.actors import Actor
-from enterprises.audit import audit_verify
+from core.actors import Actor
+from core.audit import audit_verify
 from enterprises.models import AuditEvent, CreditRecord
 from enterprises.services import record_create, record_state_set, record_update
 from tests.factories import DepartmentFactory, SubjectFactory

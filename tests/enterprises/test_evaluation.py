@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.actors import Actor
+from core.tokens import token_issue
 from enterprises import scoring
-from enterprises.actors import Actor
 from enterprises.catalogue import edition_activate, edition_copy, edition_problems
 from enterprises.kinds import INDICATORS_2020
 from enterprises.models import (
@@ -24,7 +25,6 @@ from enterprises.models import (
     Subject,
 )
 from enterprises.services import record_state_set
-from enterprises.tokens import token_issue
 from tests.factories import CreditRecordFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from enterprises.actors import Actor
+from core.actors import Actor
+from core.roles import ensure_roles
 from enterprises.imports import (
     RECORDS,
     SUBJECTS,
@@ -23,7 +24,6 @@ from enterprises.imports import (
     template_csv,
 )
 from enterprises.models import AuditEvent, CreditRecord, Department, Subject
-from enterprises.roles import ensure_roles
 from enterprises.uscc import build_uscc
 from tests.factories import CreditRecordFactory, SubjectFactory, UserFactory, make_officer
 

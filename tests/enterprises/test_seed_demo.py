@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.utils import translation
 from stdnum.cn import ric
 
+from core.audit import audit_verify
 from enterprises import demo
-from enterprises.audit import audit_verify
 from enterprises.kinds import NEGATIVE_KINDS, RecordKind
 from enterprises.models import (
     PERMANENT_PENALTIES,

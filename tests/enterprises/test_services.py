@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DepartmentNotAllowed, StateTransitionNotAllowed
+from core.actors import Actor
+from core.exceptions import DepartmentNotAllowed, StateTransitionNotAllowed
 from enterprises.models import AuditEvent, CreditRecord, FormerName, Subject
 from enterprises.services import (
     record_create,

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from core.tokens import token_authenticate, token_issue, token_revoke
 from enterprises.models import Department, DepartmentToken
-from enterprises.tokens import token_authenticate, token_issue, token_revoke
 from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +114,8 @@ def test_issue_token_refuses_an_overlong_label():
 
 
 def test_issue_and_revoke_are_in_the_audit_trail():
-    from enterprises.actors import Actor
-    from enterprises.audit import audit_verify
+    from core.actors import Actor
+    from core.audit import audit_verify
     from enterprises.models import AuditEvent
 
     token, _key = token_issue(department=Department.objects.get(code="zj-tax"), label="batch")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from lists.models import CreditList
 from lists.services import list_entry_list, list_entry_notify, list_entry_propose
 from tests.factories import SubjectFactory

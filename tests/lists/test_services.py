@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DepartmentNotAllowed
+from core.actors import Actor
+from core.exceptions import DepartmentNotAllowed
 from enterprises.models import AuditEvent, Department, Subject
 from lists.exceptions import ListingNotAllowed, RepairNotEligible
 from lists.models import CreditList, Label, ListEntry

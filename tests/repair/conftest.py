@@ -54,8 +54,8 @@ def record(subject, department, today):
 @pytest.fixture
 def reviewer(db):
     """A credit-centre reviewer: handles cases of every department."""
+    from core.roles import ensure_roles
     from enterprises.models import OfficialProfile
-    from enterprises.roles import ensure_roles
 
     ensure_roles()
     centre = Department.objects.get(code="zj-credit-centre")

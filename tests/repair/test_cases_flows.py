@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils.translation import override
 from pypdf import PdfReader
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.models import CreditRecord, Evaluation
 from enterprises.scoring import subjects_rescore
 from lists.models import CreditList
@@ -109,7 +109,7 @@ def test_incomplete_then_resubmitted_then_refused(client, official_client, subje
 
 def _listed(subject, today):
     credit_list = CreditList.objects.get(slug="zj-eco-serious")
-    from enterprises.actors import Actor
+    from core.actors import Actor
 
     system = Actor.for_system("tests")
     listed_on = today - dt.timedelta(days=500)

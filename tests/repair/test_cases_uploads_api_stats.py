@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import override
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.models import JobRun
 from repair import services
 from repair.models import Attachment, Case

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.models import Department
 from enterprises.services import record_create
 from repair.models import RecordEdition

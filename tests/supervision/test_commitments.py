@@ -9,8 +9,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DepartmentNotAllowed
+from core.actors import Actor
+from core.exceptions import DepartmentNotAllowed
 from enterprises.models import CreditCommitment, CreditRecord, Evaluation, JobRun
 from enterprises.scoring import subject_rescore
 from supervision.services import (

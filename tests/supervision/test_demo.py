@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from enterprises.audit import audit_verify
+from core.audit import audit_verify
 from enterprises.models import AuditEvent, Subject
 from supervision.models import Inspection, InspectionPlan, PlanStatus
 from supervision.services import draw_replay

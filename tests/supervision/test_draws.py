@@ -113,7 +113,7 @@ def _plan(department, *, size=3, year=2026, **extra) -> InspectionPlan:
 
 
 def _actor():
-    from enterprises.actors import Actor
+    from core.actors import Actor
 
     return Actor.for_system("tests")
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from enterprises.actors import Actor
-from enterprises.exceptions import DepartmentNotAllowed
+from core.actors import Actor
+from core.exceptions import DepartmentNotAllowed
 from enterprises.models import CreditRecord
 from supervision.models import Inspection, InspectionPlan, Inspector
 from supervision.services import (

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from enterprises.actors import Actor
+from core.actors import Actor
 from enterprises.imports import ImportResult, error_table, subjects_import
 
 

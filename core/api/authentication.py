@@ -17,9 +17,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from enterprises.actors import Actor
+from core.actors import Actor
+from core.tokens import token_authenticate
 from enterprises.models import Department, DepartmentToken
-from enterprises.tokens import token_authenticate
 
 KEYWORDS = (b"bearer", b"token")
 REALM = "CreditSite API"

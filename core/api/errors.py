@@ -1,6 +1,6 @@
 """Turn errors raised by services into the API's error body, with API field names.
 
-``creditsite.api.exception_handler`` writes the body; this module only makes sure
+``core.api.handlers.exception_handler`` writes the body; this module only makes sure
 what reaches it names the fields as the client sent them (``region``, not
 ``region_id``; ``subject_uscc``, not ``subject``), keeps each error's code
 (``checksum``, ``invalid_choice`` …) and gives domain errors their status.
@@ -20,7 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
-from enterprises.exceptions import DomainError
+from core.exceptions import DomainError
 
 API_NON_FIELD = "non_field_errors"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .reference import GROUP_ADMINISTRATOR, GROUP_CREDIT_CENTRE_REVIEWER
+from .roles import GROUP_ADMINISTRATOR, GROUP_CREDIT_CENTRE_REVIEWER
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -203,7 +203,7 @@ def _scope(request: Request) -> str:
     address, so one client's keys never answer another's requests."""
     if isinstance(request.auth, DepartmentToken):
         return f"token:{request.auth.pk}"
-    from creditsite.throttling import client_ip
+    from .http import client_ip
 
     digest = hashlib.sha256(f"idempotency:{client_ip(request)}".encode()).hexdigest()
     return f"anon:{digest[:40]}"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enterprises.idempotency import idempotency_keys_purge_job
+from core.idempotency import idempotency_keys_purge_job
 
 
 class Command(BaseCommand):

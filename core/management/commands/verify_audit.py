@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.audit import audit_verify
+from core.audit import audit_verify
 
 
 class Command(BaseCommand):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from .reference import GROUP_ADMINISTRATOR, GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER
+GROUP_DEPARTMENT_OFFICER = "department_officer"
+GROUP_CREDIT_CENTRE_REVIEWER = "credit_centre_reviewer"
+GROUP_ADMINISTRATOR = "administrator"
 
 _OFFICER = {
     "enterprises": {
