@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # The project's own apps, lowest layer first (docs/architecture.md).
     "core",
+    "rules",
     "enterprises",
     "lists",
     "repair",

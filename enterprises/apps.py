@@ -17,3 +17,9 @@ class EnterprisesConfig(AppConfig):
         # Sent for this app so that the permissions of its models (the shared core's among
         # them: their app label is "enterprises") exist when the roles are written.
         post_migrate.connect(_ensure_roles, sender=self)
+        # The publicity rules count a subject's earlier serious penalties in our records.
+        from rules.publicity import register_serious_penalty_counter
+
+        from .publicity import serious_penalties_in_window
+
+        register_serious_penalty_counter(serious_penalties_in_window)

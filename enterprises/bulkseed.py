@@ -66,6 +66,8 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
 
+from rules.kinds import RecordKind
+
 from . import demo
 from .demo import (
     NEGATIVE_ENTRIES,
@@ -81,7 +83,6 @@ from .demo import (
     add_years,
     plan,
 )
-from .kinds import RecordKind
 from .models import Department, Disclosure, JobRun, RecordState, Severity, Subject
 from .pinyin import _OTHER, _mark_other, name_keys
 
@@ -805,7 +806,7 @@ class ListEntries:
         self.next_id = 1
 
     def _add_working_days(self, day: dt.date, n: int) -> Any:
-        from repair.workdays import add_working_days
+        from rules.workdays import add_working_days
 
         key = (day, n)
         deadline = self.workdays.get(key)

@@ -52,9 +52,9 @@ from core.actors import Actor
 from core.audit import audit_append
 from core.exceptions import DomainError
 from core.roles import GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER, ensure_roles
+from rules.kinds import RecordKind
 
 from .demo_public import demo_commitments
-from .kinds import RecordKind
 from .models import (
     PERMANENT_PENALTIES,
     CreditRecord,

@@ -17,7 +17,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .kinds import KINDS, Category
+from rules.kinds import KINDS, Category
+
 from .models import (
     CreditCommitment,
     CreditRecord,

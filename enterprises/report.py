@@ -42,7 +42,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .kinds import INDICATORS_BY_CODE
+from rules.kinds import INDICATORS_BY_CODE
+
 from .models import ReportIssue
 from .queries import CreditFile
 

@@ -37,8 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+from rules.kinds import RecordKind
 
-from .kinds import RecordKind
 from .models import (
     CreditRecord,
     Disclosure,

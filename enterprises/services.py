@@ -272,7 +272,7 @@ def _check_department(actor: Actor, department: Department) -> None:
 
 def _publicity_fill(record: CreditRecord) -> Any:
     """Negative information given without an end of publicity gets the end date of the
-    rule edition in force on its decision date (repair.rules, DOMAIN §6/§12)."""
+    rule edition in force on its decision date (rules.publicity, DOMAIN §6/§12)."""
     if record.publicity_end is not None or not record.kind or not record.severity:
         return None
     if isinstance(record.decision_date, str):
@@ -282,9 +282,9 @@ def _publicity_fill(record: CreditRecord) -> Any:
             return None  # full_clean reports the date
     if not isinstance(record.decision_date, dt.date):
         return None
-    from repair.rules import publicity_for_record
+    from rules.kinds import NEGATIVE_KINDS
 
-    from .kinds import NEGATIVE_KINDS
+    from .publicity import publicity_for_record
 
     if record.kind not in NEGATIVE_KINDS:
         return None
@@ -297,7 +297,7 @@ def _publicity_fill(record: CreditRecord) -> Any:
 
 
 def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
-    from repair.models import RecordEdition
+    from .models import RecordEdition
 
     RecordEdition.objects.update_or_create(
         record_id=record.pk,

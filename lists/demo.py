@@ -12,7 +12,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 from enterprises.models import Disclosure, Subject
-from repair.workdays import add_working_days
+from rules.workdays import add_working_days
 
 from .models import CreditList, ListEntry
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Department, Disclosure, Subject
-from repair.models import Jurisdiction
+from rules.models import Jurisdiction
 
 
 class Label(models.TextChoices):

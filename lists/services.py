@@ -21,7 +21,7 @@ from core.audit import audit_change, snapshot
 from core.exceptions import DepartmentNotAllowed
 from enterprises.models import Department, Disclosure, Subject
 from enterprises.services import subject_rescore_request
-from repair.workdays import add_working_days
+from rules.workdays import add_working_days
 
 from .exceptions import ListingNotAllowed, RepairNotEligible
 from .models import CreditList, ListEntry

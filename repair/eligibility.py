@@ -107,8 +107,9 @@ def records_eligibility(
     records: list[CreditRecord], *, on: dt.date | None = None
 ) -> dict[int, Eligibility]:
     """Eligibility of each record, in a constant number of queries."""
+    from rules.publicity import jurisdiction_for_department
+
     from .models import RecordEdition, RuleEdition
-    from .rules import jurisdiction_for_department
 
     day = on or timezone.localdate()
     if not records:
@@ -125,7 +126,7 @@ def records_eligibility(
     too_often = _listed_too_often(subject_ids)
 
     def in_force(jurisdiction: str, when: dt.date) -> Any:
-        # As repair.rules.edition_in_force, over the editions already loaded.
+        # As rules.publicity.edition_in_force, over the editions already loaded.
         for wanted in dict.fromkeys([jurisdiction, "national"]):
             for edition in editions:
                 if edition.jurisdiction == wanted and edition.in_force_on(when):

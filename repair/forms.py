@@ -122,7 +122,7 @@ class _Applicant(_FileChecked):
 
 
 def _negative_kinds() -> list[str]:
-    from enterprises.kinds import NEGATIVE_KINDS
+    from rules.kinds import NEGATIVE_KINDS
 
     return [str(k) for k in NEGATIVE_KINDS]
 

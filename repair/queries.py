@@ -12,13 +12,13 @@ from django.db.models import Case as When_
 from django.db.models import F, IntegerField, QuerySet, Value, When
 
 from core.actors import Actor
-from enterprises.kinds import NEGATIVE_KINDS
 from enterprises.models import CreditRecord, Subject
 from enterprises.uscc import normalize_uscc
+from rules.kinds import NEGATIVE_KINDS
+from rules.workdays import working_days_between
 
 from .eligibility import entry_eligibility, records_eligibility
 from .models import OPEN_EXCLUDED, Case, CaseKind, Decision
-from .workdays import working_days_between
 
 
 @dataclass

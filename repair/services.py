@@ -42,6 +42,7 @@ from enterprises.services import (
     subject_rescore_request,
     subjects_rescore_request,
 )
+from rules.workdays import Deadline, add_working_days
 
 from .eligibility import NOW, entry_eligibility, records_eligibility
 from .models import (
@@ -55,7 +56,6 @@ from .models import (
     RepairBan,
     TrainingCertificate,
 )
-from .workdays import Deadline, add_working_days
 
 log = logging.getLogger(__name__)
 

@@ -345,10 +345,10 @@ class Inspection(models.Model):
 
     @property
     def publish_deadline(self):  # type: ignore[no-untyped-def]
-        """20 working days after the inspection (a ``repair.workdays.Deadline``) or None."""
+        """20 working days after the inspection (a ``rules.workdays.Deadline``) or None."""
         if self.inspected_on is None:
             return None
-        from repair.workdays import add_working_days
+        from rules.workdays import add_working_days
 
         return add_working_days(self.inspected_on, PUBLISH_WITHIN_WORKING_DAYS)
 

@@ -28,7 +28,6 @@ from core.actors import Actor
 from core.audit import audit_append, audit_change, snapshot
 from core.exceptions import DepartmentNotAllowed, DomainError
 from core.jobs import job_run
-from enterprises.kinds import RecordKind
 from enterprises.models import (
     CommitmentState,
     CreditCommitment,
@@ -39,6 +38,7 @@ from enterprises.models import (
     Subject,
 )
 from enterprises.services import record_create
+from rules.kinds import RecordKind
 
 from .models import (
     SCALE_BOUNDS,

@@ -32,10 +32,10 @@ from enterprises.bulkseed import (
     bulk_seed,
     schema_snapshot,
 )
-from enterprises.kinds import NEGATIVE_KINDS
 from enterprises.models import CreditRecord, FormerName, Subject
 from enterprises.pinyin import name_keys, search_keys
 from enterprises.uscc import is_valid_uscc
+from rules.kinds import NEGATIVE_KINDS
 
 AS_OF = dt.date(2026, 11, 25)
 ENTERPRISES = 3000

@@ -1,7 +1,7 @@
 """Property-based tests (hypothesis) of the working-day module and the scoring engine
 (issue 8, point 2). The USCC validator has its own in tests/enterprises/test_uscc.py.
 
-Working days: what ``repair.workdays`` says agrees with chinese-calendar day by day
+Working days: what ``rules.workdays`` says agrees with chinese-calendar day by day
 (2004–2026, the years the library and the seeded table cover); adding n working days
 lands on a working day exactly n working days later, is monotonic and additive.
 
@@ -24,7 +24,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from enterprises.kinds import KINDS, NEGATIVE_KINDS, RecordKind
 from enterprises.models import (
     CreditRecord,
     Department,
@@ -35,7 +34,8 @@ from enterprises.models import (
     TaxCreditLevel,
 )
 from enterprises.scoring import Catalogue, catalogue_load, evaluate_subject, scores_bulk
-from repair.workdays import (
+from rules.kinds import KINDS, NEGATIVE_KINDS, RecordKind
+from rules.workdays import (
     add_working_days,
     clear_cache,
     is_working_day,

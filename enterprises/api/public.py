@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 
 from core.api.serializers import ErrorSerializer
 from enterprises import queries
-from enterprises.kinds import KINDS, Category
 from enterprises.models import CreditRecord, Subject
 from enterprises.uscc import USCCError, validate_uscc
+from rules.kinds import KINDS, Category
 
 
 def subject_from_path(uscc: str) -> Subject:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department
+from rules.kinds import KINDS, NEGATIVE_KINDS, Category, RecordKind
 
-from ..kinds import KINDS, NEGATIVE_KINDS, Category, RecordKind
 from ..uscc import USCCError, validate_uscc
 
 
@@ -477,7 +477,7 @@ class CreditRecord(models.Model):
             errors["severity"] = _("Only negative information has a severity; leave it empty.")
         # An empty end of publicity on negative information is filled by
         # enterprises.services.record_create from the rule edition in force on the
-        # decision date (repair.rules), which also decides the permanent cases.
+        # decision date (rules.publicity), which also decides the permanent cases.
         if (
             isinstance(self.publicity_end, dt.date)
             and isinstance(self.decision_date, dt.date)
@@ -523,3 +523,28 @@ class CreditRecord(models.Model):
     @property
     def is_permanent(self) -> bool:
         return self.publicity_end is None
+
+
+class RecordEdition(models.Model):
+    """Which rule edition fixed a credit record's publicity end (keyed by record id)."""
+
+    record = models.OneToOneField(
+        "enterprises.CreditRecord",
+        verbose_name=_("credit record"),
+        primary_key=True,
+        related_name="rule_edition_applied",
+        on_delete=models.CASCADE,
+    )
+    edition = models.ForeignKey(
+        "repair.RuleEdition", verbose_name=_("edition"), related_name="+", on_delete=models.PROTECT
+    )
+    permanent_reason = models.CharField(_("why permanent"), max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        app_label = "repair"  # its table and migrations are the repair app's
+        verbose_name = _("edition applied to a record")
+        verbose_name_plural = _("editions applied to records")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.edition.code}"

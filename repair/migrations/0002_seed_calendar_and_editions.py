@@ -25,7 +25,7 @@ def seed_calendar(apps, schema_editor):
 
 
 def seed_editions(apps, schema_editor):
-    from repair.reference import RULE_EDITIONS
+    from rules.reference import RULE_EDITIONS
 
     RuleEdition = apps.get_model("repair", "RuleEdition")
     PublicityRule = apps.get_model("repair", "PublicityRule")

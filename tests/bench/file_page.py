@@ -91,9 +91,9 @@ def features(subject_ids: list[int]) -> dict[int, tuple[bool, bool, bool]]:
     force). The page runs a few more queries for each (repair eligibility, the evaluation's
     history and explanation, the lists' measures) whatever the number of records, so query
     counts are compared between subjects with the same features."""
-    from enterprises.kinds import NEGATIVE_KINDS
     from enterprises.models import Evaluation
     from lists.queries import active_entries
+    from rules.kinds import NEGATIVE_KINDS
 
     negative = set(
         CreditRecord.objects.public()

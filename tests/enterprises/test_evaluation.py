@@ -14,7 +14,6 @@ from core.actors import Actor
 from core.tokens import token_issue
 from enterprises import scoring
 from enterprises.catalogue import edition_activate, edition_copy, edition_problems
-from enterprises.kinds import INDICATORS_2020
 from enterprises.models import (
     Department,
     Edition,
@@ -25,6 +24,7 @@ from enterprises.models import (
     Subject,
 )
 from enterprises.services import record_state_set
+from rules.kinds import INDICATORS_2020
 from tests.factories import CreditRecordFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,6 @@ from stdnum.cn import ric
 
 from core.audit import audit_verify
 from enterprises import demo
-from enterprises.kinds import NEGATIVE_KINDS, RecordKind
 from enterprises.models import (
     PERMANENT_PENALTIES,
     AuditEvent,
@@ -28,6 +27,7 @@ from enterprises.models import (
 )
 from enterprises.reference import REGIONS
 from enterprises.uscc import validate_uscc
+from rules.kinds import NEGATIVE_KINDS, RecordKind
 
 pytestmark = pytest.mark.django_db
 

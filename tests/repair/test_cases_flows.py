@@ -19,7 +19,7 @@ from lists.queries import subject_label
 from lists.services import list_entry_list, list_entry_notify, list_entry_propose
 from repair.models import Case, CaseEvent, RepairBan, TrainingCertificate
 from repair.services import CaseNotAllowed, repair_close
-from repair.workdays import add_working_days
+from rules.workdays import add_working_days
 from tests.factories import CreditRecordFactory
 
 from .conftest import PNG, committing, pdf

@@ -15,7 +15,7 @@ from core.actors import Actor
 from enterprises.models import JobRun
 from repair import services
 from repair.models import Attachment, Case
-from repair.workdays import add_working_days, working_days_between
+from rules.workdays import add_working_days, working_days_between
 from tests.factories import CreditRecordFactory
 
 from .conftest import PNG, committing, pdf

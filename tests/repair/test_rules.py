@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 
 from core.actors import Actor
 from enterprises.models import Department
+from enterprises.publicity import edition_applied
 from enterprises.services import record_create
 from repair.models import RecordEdition
-from repair.rules import NotNegativeInformation, edition_applied, publicity_end_for
+from rules.publicity import NotNegativeInformation, publicity_end_for
 from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db

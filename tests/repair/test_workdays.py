@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from repair.models import CalendarDay, CalendarYear
-from repair.workdays import (
+from rules.workdays import (
     add_calendar_period,
     add_working_days,
     is_working_day,

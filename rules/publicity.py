@@ -3,8 +3,9 @@
 ``publicity_end_for`` picks the edition of the jurisdiction in force on the record's
 decision date (the date the law says counts) and returns the end of publicity, or
 None where publicity is permanent, together with the edition, so that the file can
-show which one applied. ``enterprises.services.record_create`` calls it when the
-caller gives no end date and keeps the choice in ``repair.RecordEdition``.
+show which one applied. ``enterprises.services.record_create`` calls it (through
+``enterprises.publicity.publicity_for_record``) when the caller gives no end date and
+keeps the choice in ``RecordEdition``.
 
 Which jurisdiction's rules a department follows (``jurisdiction_for_department``):
 market-regulation departments follow SAMR's own publicity rules (a sector rule), other
@@ -16,7 +17,7 @@ national edition applies.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
-from enterprises.kinds import NEGATIVE_KINDS, RecordKind
 
+from .kinds import NEGATIVE_KINDS, RecordKind
 from .models import Jurisdiction, PublicityRule, RuleEdition
 
 if TYPE_CHECKING:
-    from enterprises.models import Department
+    from core.models import Department
 
 
 class NoEditionInForce(DomainError):
@@ -101,23 +102,32 @@ def _rule(edition: RuleEdition, kind: str, severity: str) -> PublicityRule | Non
     return rules.get(_info_kind(kind)) or rules.get(PublicityRule.InfoKind.ANY)
 
 
+# How many serious penalties a subject had in a window: the records live in a higher
+# layer (enterprises), which registers the counter in its AppConfig.ready().
+SeriousPenaltyCounter = Callable[..., int]
+_serious_penalty_counter: SeriousPenaltyCounter | None = None
+
+
+def register_serious_penalty_counter(counter: SeriousPenaltyCounter) -> None:
+    """Set the function counting a subject's serious penalties in a window (keyword
+    arguments ``subject_id``, ``decision_date``, ``months``, ``exclude_record_id``)."""
+    global _serious_penalty_counter
+    _serious_penalty_counter = counter
+
+
 def serious_penalties_in_window(
     *, subject_id: int, decision_date: dt.date, months: int, exclude_record_id: int | None = None
 ) -> int:
     """Serious penalties of the subject decided in the ``months`` before ``decision_date``
-    (inclusive), not counting revoked ones."""
-    from enterprises.models import CreditRecord, RecordState
-
-    records = CreditRecord.objects.filter(
+    (inclusive), not counting revoked ones, by the registered counter."""
+    if _serious_penalty_counter is None:
+        raise RuntimeError("No serious-penalty counter registered (is enterprises installed?)")
+    return _serious_penalty_counter(
         subject_id=subject_id,
-        kind=RecordKind.PENALTY,
-        severity="serious",
-        decision_date__gt=decision_date - relativedelta(months=months),
-        decision_date__lte=decision_date,
-    ).exclude(state=RecordState.REVOKED)
-    if exclude_record_id is not None:
-        records = records.exclude(pk=exclude_record_id)
-    return records.count()
+        decision_date=decision_date,
+        months=months,
+        exclude_record_id=exclude_record_id,
+    )
 
 
 def publicity_end_for(
@@ -200,29 +210,3 @@ def publicity_end_for(
         "",
         decision_date,
     )
-
-
-def publicity_for_record(record: object) -> Publicity:
-    """``publicity_end_for`` for an unsaved or saved CreditRecord."""
-    from enterprises.models import CreditRecord, Subject
-
-    assert isinstance(record, CreditRecord)
-    subject = record.subject
-    return publicity_end_for(
-        kind=record.kind,
-        severity=record.severity,
-        decision_date=record.decision_date,
-        jurisdiction=jurisdiction_for_department(record.department),
-        penalty_type=record.penalty_type,
-        subject_id=subject.pk,
-        legal_person=subject.subject_type != Subject.SubjectType.NATURAL_PERSON,
-        exclude_record_id=record.pk,
-    )
-
-
-def edition_applied(record_id: int) -> RuleEdition | None:
-    """The edition stored for a record when its end date was computed (None: given by hand)."""
-    from .models import RecordEdition
-
-    row = RecordEdition.objects.select_related("edition").filter(record_id=record_id).first()
-    return row.edition if row is not None else None
