@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "lists",
     "repair",
     "supervision",
+    "portal",
+    "demo",
     "creditsite",  # its management commands (sync_schedules)
 ]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rules.kinds import KINDS, Category
 
+from .extensions import active_list_entries, subject_labels
 from .models import (
     CreditCommitment,
     CreditRecord,
@@ -214,9 +215,10 @@ def _region_condition(code: str) -> Q:
 
 
 def _list_condition(color: str) -> Q:
-    from lists.queries import active_entries
-
-    return Q(pk__in=active_entries().filter(credit_list__color=color).values("subject_id"))
+    entries = active_list_entries()
+    if entries is None:
+        return Q(pk__in=[])
+    return Q(pk__in=entries.filter(credit_list__color=color).values("subject_id"))
 
 
 def _former_subjects(condition: Q) -> QuerySet[Any]:
@@ -383,13 +385,9 @@ def subject_search(
 
 def _attach_labels(subjects: list[Subject]) -> None:
     """``subject.public_label``: 守信激励对象 / 失信惩戒对象 or None (one query)."""
-    from lists.models import Label
-    from lists.queries import subject_labels
-
     labels = subject_labels([s.pk for s in subjects])
     for subject in subjects:
-        value = labels.get(subject.pk)
-        subject.public_label = Label(value) if value else None  # type: ignore[attr-defined]
+        subject.public_label = labels.get(subject.pk)  # type: ignore[attr-defined]
 
 
 def subject_evaluation(subject: Subject) -> Any:

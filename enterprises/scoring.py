@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import DomainError
 from rules.kinds import RecordKind
 
+from .extensions import active_list_entries
 from .models import (
     CreditRecord,
     Disclosure,
@@ -258,11 +259,7 @@ def counting_records(*, on: dt.date) -> QuerySet[CreditRecord]:
 def _active_entries(on: dt.date) -> QuerySet[Any] | None:
     """Public list entries in force, when the lists app provides them (black → 4.3.1 for
     serious-untrustworthiness lists, red → 5.2.1)."""
-    try:
-        from lists.queries import active_entries
-    except ImportError:  # the lists app is optional to scoring
-        return None
-    return active_entries(on=on)
+    return active_list_entries(on=on)
 
 
 def _entry_color_q(color: str) -> Q:

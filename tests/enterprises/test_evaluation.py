@@ -416,9 +416,12 @@ def test_a_chunk_delivered_twice_is_done_once():
 
 def test_rescore_command_prints_a_summary(capsys):
     from django.core.management import call_command
+    from django.utils import translation
 
     SubjectFactory()
-    call_command("rescore", "--chunk-size", "10")
+    # Commands speak the site's default language (Chinese); read the English text.
+    with translation.override("en"):
+        call_command("rescore", "--chunk-size", "10")
     assert "Rescored 1 of 1 subjects" in capsys.readouterr().out
     assert Evaluation.objects.count() == 1
 
