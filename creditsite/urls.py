@@ -13,12 +13,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("lists.api")),
+    # Each app mounts its own part of the API and of the pages.
+    path("api/v1/", include("lists.api.urls")),
     path("api/v1/", include("enterprises.api.urls")),
-    path("api/v1/", include("supervision.api")),
+    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("supervision.api.urls")),
+    path("api/v1/", include("repair.api.urls")),
     path("", include("lists.urls")),
     path("", include("repair.urls")),
-    path("", include("enterprises.urls")),
+    path("", include("portal.urls")),
     path("", include("supervision.urls")),
 ]
 

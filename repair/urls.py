@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import views
 
 urlpatterns = [
     # The names of the former guidance pages stay, so links elsewhere keep working.
@@ -21,20 +21,4 @@ urlpatterns = [
     ),
     path("objections/new/", views.objection_new, name="objection-guide"),
     path("track/<str:reference>/", views.track, name="repair-track"),
-    path("api/v1/objections/", api.ObjectionsView.as_view(), name="api-objections"),
-    path(
-        "api/v1/objections/<str:reference>/",
-        api.CaseView.as_view(kind="objection"),
-        name="api-objection",
-    ),
-    path(
-        "api/v1/repair-applications/",
-        api.RepairApplicationsView.as_view(),
-        name="api-repair-applications",
-    ),
-    path(
-        "api/v1/repair-applications/<str:reference>/",
-        api.CaseView.as_view(kind="repair"),
-        name="api-repair-application",
-    ),
 ]

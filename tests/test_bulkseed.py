@@ -244,7 +244,8 @@ def test_seeded_rows_are_valid_and_realistic():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_services_and_commands_work_on_seeded_rows():
     from enterprises.models import Evaluation
-    from enterprises.queries import credit_file, subject_search
+    from enterprises.queries import subject_search
+    from portal.queries import credit_file
 
     result = _seed()
     _pk, code, _name = result.benchmark_subjects[0]

@@ -20,7 +20,7 @@ from enterprises import queries
 from enterprises.models import Indicator, Subject
 from enterprises.scoring import DEFAULT_JURISDICTION, Catalogue, NoActiveEdition, catalogue_load
 
-from .public import subject_from_path
+from .paths import subject_from_path
 
 
 class EditionSerializer(serializers.Serializer):

@@ -2,9 +2,7 @@
 
 from django.urls import path
 
-from repair.api import RepairEligibilityView
-
-from . import evaluation, public, views
+from . import evaluation, views
 
 # No app namespace: other apps mount their API under /api/v1/ as well; the
 # "api-" prefix keeps the names apart.
@@ -18,15 +16,4 @@ urlpatterns = [
         name="api-enterprise-evaluation",
     ),
     path("catalogue/", evaluation.CatalogueView.as_view(), name="api-catalogue"),
-    path("enterprises/<str:uscc>/", public.CreditFileView.as_view(), name="api-enterprise"),
-    path(
-        "enterprises/<str:uscc>/records/",
-        public.CreditFileRecordsView.as_view(),
-        name="api-enterprise-records",
-    ),
-    path(
-        "enterprises/<str:uscc>/records/<int:record_id>/repair-eligibility/",
-        RepairEligibilityView.as_view(),
-        name="api-repair-eligibility",
-    ),
 ]

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from enterprises.queries import FILE_RECORDS_PER_PAGE
+from portal.queries import FILE_RECORDS_PER_PAGE
 from tests.factories import CreditRecordFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

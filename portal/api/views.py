@@ -20,24 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.serializers import ErrorSerializer
-from enterprises import queries
-from enterprises.models import CreditRecord, Subject
-from enterprises.uscc import USCCError, validate_uscc
+from enterprises.api.paths import subject_from_path
+from enterprises.models import CreditRecord
+from portal import queries as file_queries
 from rules.kinds import KINDS, Category
-
-
-def subject_from_path(uscc: str) -> Subject:
-    """The organisation with this code, or a 400 naming the code's problem / a 404."""
-    try:
-        code = validate_uscc(uscc)
-    except USCCError as error:
-        raise exceptions.ValidationError(
-            {"uscc": [exceptions.ErrorDetail(error.messages[0], code=error.code)]}
-        ) from None
-    subject = queries.public_subjects().filter(uscc=code).first()
-    if subject is None:
-        raise exceptions.NotFound(_("No credit subject with this code."))
-    return subject
 
 
 class ListEntrySerializer(serializers.Serializer):
@@ -81,22 +67,22 @@ class CreditFileSerializer(serializers.Serializer):
     )
     list_entries = ListEntrySerializer(many=True)
 
-    def get_former_names(self, file: queries.CreditFile) -> list[str]:
+    def get_former_names(self, file: file_queries.CreditFile) -> list[str]:
         return [former.name for former in file.former_names]
 
-    def get_label(self, file: queries.CreditFile) -> str | None:
+    def get_label(self, file: file_queries.CreditFile) -> str | None:
         return str(file.label.value) if file.label else None
 
-    def get_score(self, file: queries.CreditFile) -> int | None:
+    def get_score(self, file: file_queries.CreditFile) -> int | None:
         return file.evaluation.score if file.evaluation else None
 
-    def get_grade(self, file: queries.CreditFile) -> str | None:
+    def get_grade(self, file: file_queries.CreditFile) -> str | None:
         return file.evaluation.grade if file.evaluation else None
 
-    def get_evaluated_at(self, file: queries.CreditFile) -> str | None:
+    def get_evaluated_at(self, file: file_queries.CreditFile) -> str | None:
         return file.evaluation.evaluated_at.isoformat() if file.evaluation else None
 
-    def get_record_counts(self, file: queries.CreditFile) -> dict[str, int]:
+    def get_record_counts(self, file: file_queries.CreditFile) -> dict[str, int]:
         return {tab.category: tab.count for tab in file.tabs}
 
 
@@ -164,7 +150,7 @@ class CreditFileView(APIView):
     )
     def get(self, request: Request, uscc: str) -> Response:
         subject = subject_from_path(uscc)
-        file = queries.credit_file(subject.uscc or "")
+        file = file_queries.credit_file(subject.uscc or "")
         if file is None:  # pragma: no cover - the subject was just found
             raise exceptions.NotFound(_("No credit subject with this code."))
         return Response(CreditFileSerializer(file).data)

@@ -23,13 +23,13 @@ from rest_framework.views import APIView
 from core.api.serializers import ErrorSerializer
 from core.exceptions import DomainError
 from core.idempotency import idempotent, key_reused_response
-from enterprises.api.public import subject_from_path
+from enterprises.api.paths import subject_from_path
 from enterprises.models import CreditRecord
 
-from . import services
-from .eligibility import record_eligibility
-from .forms import ObjectionForm, RepairApplicationForm
-from .models import Case, CaseState
+from .. import services
+from ..eligibility import record_eligibility
+from ..forms import ObjectionForm, RepairApplicationForm
+from ..models import Case, CaseState
 
 
 def case_data(case: Case) -> dict[str, Any]:

@@ -42,9 +42,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from enterprises.models import ReportIssue
 from rules.kinds import INDICATORS_BY_CODE
 
-from .models import ReportIssue
 from .queries import CreditFile
 
 FONT_NAME = "WQYMicroHei"

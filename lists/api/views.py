@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -22,8 +21,8 @@ from rest_framework.views import APIView
 
 from core.api.serializers import ErrorSerializer
 
-from . import check, queries
-from .models import CreditList, ListEntry
+from .. import check, queries
+from ..models import CreditList, ListEntry
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -173,10 +172,3 @@ def _entry_dict(entry: ListEntry) -> dict[str, Any]:
         "removal_reason": entry.removal_reason or None,
         "updated_at": entry.updated_at.isoformat(),
     }
-
-
-urlpatterns = [
-    path("check/", CheckView.as_view(), name="api-check"),
-    path("lists/", ListsView.as_view(), name="api-lists"),
-    path("lists/<slug:slug>/entries/", ListEntriesView.as_view(), name="api-list-entries"),
-]

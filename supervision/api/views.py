@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers
@@ -28,8 +27,8 @@ from core.api.serializers import ErrorSerializer
 from enterprises import queries as enterprise_queries
 from enterprises.models import DepartmentToken
 
-from . import queries, services
-from .models import Draw, InspectionPlan
+from .. import queries, services
+from ..models import Draw, InspectionPlan
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -220,12 +219,3 @@ class PlanDrawView(ServiceErrorsMixin, APIView):
             supersedes=supersedes,
         )
         return Response(DrawSerializer(draw).data, status=201)
-
-
-urlpatterns = [
-    path("inspection-plans/", PlanListView.as_view(), name="api-inspection-plans"),
-    path("inspection-plans/<int:pk>/draw/", PlanDrawView.as_view(), name="api-plan-draw"),
-    path("draws/", DrawListView.as_view(), name="api-draws"),
-    path("inspections/", InspectionListView.as_view(), name="api-inspections"),
-    path("commitments/", CommitmentListView.as_view(), name="api-commitments"),
-]

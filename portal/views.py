@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import queries
-from .forms import CommitmentFilterForm, SearchForm
-from .models import PolicyLevel, ReportIssue
+from enterprises import queries
+from enterprises.forms import CommitmentFilterForm, SearchForm
+from enterprises.models import PolicyLevel, ReportIssue
+from enterprises.uscc import USCCError, normalize_uscc, validate_uscc
+
+from . import queries as site
 from .report import normalize_code, report_issue
-from .uscc import USCCError, normalize_uscc, validate_uscc
 
 COMMITMENTS_PAGE_SIZE = 20
 
@@ -27,9 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "enterprises/home.html",
         {
             "figures": queries.home_figures(),
-            "list_figures": queries.list_figures(),
-            "red_publications": queries.list_publications("red"),
-            "black_publications": queries.list_publications("black"),
+            "list_figures": site.list_figures(),
+            "red_publications": site.list_publications("red"),
+            "black_publications": site.list_publications("black"),
             "departments": queries.departments(),
             "form": SearchForm(),
         },
@@ -80,7 +82,7 @@ def _file_or_problem(request: HttpRequest, code: str) -> Any:
             title=_("This is not a valid unified social credit code"),
             message=error.messages[0],
         )
-    file = queries.credit_file(normalized)
+    file = site.credit_file(normalized)
     if file is None:
         return _problem(
             request,
@@ -120,7 +122,7 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    shown, records_page = queries.file_records_page(file.tab(tab), page=page)
+    shown, records_page = site.file_records_page(file.tab(tab), page=page)
     context: dict[str, Any] = {
         "file": file,
         "subject": file.subject,
