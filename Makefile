@@ -45,9 +45,11 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
+# Import contracts (which package may import which) are in .importlinter.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -r creditsite enterprises lists repair supervision -lll
 	$(PY) manage.py makemigrations --check --dry-run
