@@ -1,6 +1,6 @@
 """The publicity rules of ``rules.publicity`` applied to credit records: the serious
 penalties a subject already has, the end date of a record's publicity and the edition
-stored for it (docs/rules.md §PUBLICITY)."""
+stored for it (docs/rules.md §6)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """The working-day calendar and the dated rule editions of publicity periods and repair.
 
 - ``CalendarDay`` / ``CalendarYear``: the editable table of Chinese working days
-  (docs/rules.md §WORKDAYS), seeded from ``chinese-calendar``; a year an official has not
+  (docs/rules.md §13), seeded from ``chinese-calendar``; a year an official has not
   entered yet is computed on weekends alone and every deadline in it is *provisional*.
 - ``RuleEdition`` / ``PublicityRule``: publicity periods, permanent cases and minimum
-  periods before repair, per jurisdiction, as dated editions (docs/rules.md §PUBLICITY).
+  periods before repair, per jurisdiction, as dated editions (docs/rules.md §6).
 
 Their app label stays ``repair``, where the tables were created: the tables, migrations,
 content types and admin URLs are unchanged; only the classes live here, below the domain

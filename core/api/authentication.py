@@ -19,7 +19,7 @@ from rest_framework.request import Request
 
 from core.actors import Actor
 from core.tokens import token_authenticate
-from enterprises.models import Department, DepartmentToken
+from core.models import Department, DepartmentToken
 
 KEYWORDS = (b"bearer", b"token")
 REALM = "CreditSite API"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from enterprises.models import DepartmentToken
+from core.models import DepartmentToken
 
 
 class HasDepartmentToken(BasePermission):

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from core.tokens import token_issue
-from enterprises.models import Department, DepartmentToken
+from core.models import Department, DepartmentToken
 
 # Enough to spot a typo without flooding the terminal.
 MAX_CODES_LISTED = 40
