@@ -21,7 +21,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from pypinyin.style import convert
 
-from enterprises.bulkseed import (
+from demo.bulkseed import (
     BENCHMARK_RECORDS,
     BENCHMARK_SUBJECTS,
     BRAND_POOL,

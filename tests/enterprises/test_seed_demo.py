@@ -13,7 +13,7 @@ from django.utils import translation
 from stdnum.cn import ric
 
 from core.audit import audit_verify
-from enterprises import demo
+from demo import subjects as demo
 from enterprises.models import (
     PERMANENT_PENALTIES,
     AuditEvent,

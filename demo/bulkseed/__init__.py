@@ -66,10 +66,12 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
 
+from enterprises.models import Department, Disclosure, JobRun, RecordState, Severity, Subject
+from enterprises.pinyin import _OTHER, _mark_other, name_keys
 from rules.kinds import RecordKind
 
-from . import demo
-from .demo import (
+from .. import subjects as demo
+from ..subjects import (
     NEGATIVE_ENTRIES,
     PENALTIES,
     PERSON_JUDGEMENT,
@@ -83,8 +85,6 @@ from .demo import (
     add_years,
     plan,
 )
-from .models import Department, Disclosure, JobRun, RecordState, Severity, Subject
-from .pinyin import _OTHER, _mark_other, name_keys
 
 K = RecordKind
 ST = Subject.SubjectType
@@ -781,8 +781,9 @@ class ListEntries:
     """Black and red list entries of enterprises, drawn like ``lists.demo.demo_lists``."""
 
     def __init__(self, *, seed: int, as_of: dt.date) -> None:
-        from lists.demo import REASONS
         from lists.models import CreditList
+
+        from ..lists import REASONS
 
         self.rng = random.Random(f"lists-{seed}")
         self.as_of = as_of
@@ -1000,9 +1001,8 @@ def _django_index_sql() -> dict[str, str]:
     casts), so those are rebuilt from the models; other indexes from ``pg_indexes``."""
     from django.db.models import UniqueConstraint
 
+    from enterprises.models import CreditRecord, FormerName
     from lists.models import ListEntry
-
-    from .models import CreditRecord, FormerName
 
     statements: dict[str, str] = {}
     with connection.schema_editor(collect_sql=True) as editor:

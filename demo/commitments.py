@@ -9,7 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .models import CommitmentState, CommitmentType, CreditCommitment, Department, Subject
+from enterprises.models import (
+    CommitmentState,
+    CommitmentType,
+    CreditCommitment,
+    Department,
+    Subject,
+)
 
 # (type, reason, content, accepting department codes)
 TEMPLATES = [

@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from enterprises.bulkseed import BENCHMARK_RECORDS, BENCHMARK_SUBJECTS, SCALES, bulk_seed
-from enterprises.demo import DemoDataRefused, demo_officials_ensure, demo_seed, plan
+from demo.bulkseed import BENCHMARK_RECORDS, BENCHMARK_SUBJECTS, SCALES, bulk_seed
+from demo.subjects import DemoDataRefused, demo_officials_ensure, demo_seed, plan
 from enterprises.models import Subject
 
 

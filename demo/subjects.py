@@ -52,10 +52,7 @@ from core.actors import Actor
 from core.audit import audit_append
 from core.exceptions import DomainError
 from core.roles import GROUP_CREDIT_CENTRE_REVIEWER, GROUP_DEPARTMENT_OFFICER, ensure_roles
-from rules.kinds import RecordKind
-
-from .demo_public import demo_commitments
-from .models import (
+from enterprises.models import (
     PERMANENT_PENALTIES,
     CreditRecord,
     Department,
@@ -68,9 +65,12 @@ from .models import (
     Severity,
     Subject,
 )
-from .pinyin import search_keys
-from .reference import REGIONS
-from .uscc import ALPHABET, build_uscc
+from enterprises.pinyin import search_keys
+from enterprises.reference import REGIONS
+from enterprises.uscc import ALPHABET, build_uscc
+from rules.kinds import RecordKind
+
+from .commitments import demo_commitments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 K = RecordKind
@@ -2424,10 +2424,10 @@ def demo_seed(
             _audit_run(result, seed, reason="demo data (failed part-way)")
         raise
     demo_commitments(seed=seed, as_of=as_of)  # published credit commitments (public site)
-    from lists.demo import demo_lists  # red and black list entries (lists issue)
+    from .lists import demo_lists  # red and black list entries (lists issue)
 
     demo_lists(seed=seed, as_of=as_of)
-    from supervision.demo import demo_inspections  # random inspections (issue 7)
+    from .inspections import demo_inspections  # random inspections (issue 7)
 
     demo_inspections(seed=seed, as_of=as_of)
     result.seconds = time.monotonic() - started

@@ -12,9 +12,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 from enterprises.models import Disclosure, Subject
+from lists.models import CreditList, ListEntry
 from rules.workdays import add_working_days
-
-from .models import CreditList, ListEntry
 
 BLACK_SHARE = 0.03
 RED_SHARE = 0.05

@@ -27,9 +27,8 @@ from zoneinfo import ZoneInfo
 
 from core.actors import Actor
 from enterprises.models import Department, Subject
-
-from .models import Conflict, Draw, Inspection, InspectionPlan, Inspector, Outcome, Scale
-from .services import (
+from supervision.models import Conflict, Draw, Inspection, InspectionPlan, Inspector, Outcome, Scale
+from supervision.services import (
     draw_create,
     draw_publish,
     inspection_publish,
