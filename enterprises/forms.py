@@ -3,6 +3,7 @@ so both accept the same parameters and refuse bad ones with the same messages.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -57,7 +58,7 @@ class QuickSelect(forms.Select):
         )
 
 
-def _joined(parts: list[str]) -> SafeString:
+def _joined(parts: Sequence[str]) -> SafeString:
     return mark_safe("\n".join(parts))  # noqa: S308 - every part went through format_html
 
 
@@ -178,7 +179,7 @@ class CommitmentFilterForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date cannot be before the start date."))

@@ -110,7 +110,9 @@ class ListEntryAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        editable = () if obj is not None else ("credit_list", "subject", "department", "reason")
+        editable: tuple[str, ...] = (
+            () if obj is not None else ("credit_list", "subject", "department", "reason")
+        )
         editable += ("document_number", "disclosure") if obj is None else ()
         return [f for f in self.fields if f not in editable]
 

@@ -216,18 +216,18 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
                 base,
             )
         )
-        rows = breakdown_rows(evaluation.breakdown)
-        if rows:
+        breakdown = breakdown_rows(evaluation.breakdown)
+        if breakdown:
             table = [[_p(_("Indicator"), base), _p(_("Weight"), base), _p(_("Points"), base)]]
             table += [
                 [_p(name, small), _p(weight, small), _p(points, small)]
-                for name, weight, points in rows
+                for name, weight, points in breakdown
             ]
             story.append(_table(table, [width - 50 * mm, 25 * mm, 25 * mm]))
 
     if file.list_entries:
         story.append(_p(_("Red and black lists"), styles["h2"]))
-        rows = [
+        rows: list[list[Any]] = [
             [
                 _p(_("List"), base),
                 _p(_("Listed on"), base),
@@ -259,7 +259,7 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
             _p(_("Document number"), small),
             _p(_("Publicity ends"), small),
         ]
-        rows = []
+        rows = []  # the lists' rows are already in the story
         for record in tab.records:
             department = record.department.name_en if english else record.department.name_zh
             title = f"{record.get_kind_display()} · {record.title}"

@@ -95,7 +95,7 @@ class InspectionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["subject", "inspected_on", "outcome", "published_on"]
-    readonly_fields = fields
+    readonly_fields = ["subject", "inspected_on", "outcome", "published_on"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,6 +6,7 @@ so the API shows exactly what /enterprises/<USCC>/ shows.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from django.utils import timezone
@@ -36,7 +37,7 @@ class ListEntrySerializer(serializers.Serializer):
     term_end = serializers.DateField(allow_null=True)
     measures = serializers.SerializerMethodField()
 
-    def get_measures(self, entry: Any) -> list[str]:
+    def get_measures(self, entry: Any) -> builtins.list[str]:
         return [f"{m.code or m.number} {m.name_zh}" for m in entry.credit_list.measures.all()]
 
 
@@ -56,7 +57,8 @@ class CreditFileSerializer(serializers.Serializer):
     region = serializers.CharField(source="subject.region_id", allow_null=True)
     industry = serializers.CharField(source="subject.industry_id", allow_null=True)
     former_names = serializers.SerializerMethodField()
-    label = serializers.SerializerMethodField(
+    # Field.label (the field's caption) is a class attribute too; the stubs see a clash.
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text=_("“punished” (失信惩戒对象), “encouraged” (守信激励对象) or null.")
     )
     score = serializers.SerializerMethodField()
