@@ -201,7 +201,13 @@ def _not_counting() -> st.SearchStrategy[dict[str, Any]]:
             lambda p: {**p[0], "disclosure": p[1]}
         ),
         st.tuples(anything, st.integers(min_value=1, max_value=400)).map(
-            lambda p: {**p[0], "publicity_days": -p[1]}  # publicity ended before ON
+            # Publicity ended before ON; decided no later than that end, or _record's
+            # "never before the decision" would move the end to a decision made on ON.
+            lambda p: {
+                **p[0],
+                "publicity_days": -p[1],
+                "decided_days_ago": max(p[0]["decided_days_ago"], p[1]),
+            }
         ),
         st.tuples(anything, st.integers(min_value=1, max_value=400)).map(
             lambda p: {**p[0], "decided_days_ago": -p[1]}  # decided after ON
