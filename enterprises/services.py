@@ -28,7 +28,8 @@ from .uscc import normalize_uscc
 
 log = logging.getLogger(__name__)
 
-# Fields of a subject that the registration API and imports may set.
+# Fields of a subject that officials, the registration API and imports may set (the API
+# and imports: all but ``SUBJECT_PERSONAL_FIELDS``).
 SUBJECT_FIELDS = (
     "subject_type",
     "name",
@@ -43,6 +44,12 @@ SUBJECT_FIELDS = (
     "industry_id",
     "id_number",
 )
+# A natural person's identity number: set in the admin only (the API and imports register
+# no natural persons, and only administrators see the number in full).
+SUBJECT_PERSONAL_FIELDS = ("id_number",)
+# ``SUBJECT_FIELDS`` as forms, serializers and import columns name them: ``region``, not
+# ``region_id``. Every other list of a subject's writable fields derives from these.
+SUBJECT_FORM_FIELDS = tuple(name.removesuffix("_id") for name in SUBJECT_FIELDS)
 
 # Fields of a record that officials and departments set; state moves only through
 # ``record_state_set``.

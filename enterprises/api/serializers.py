@@ -16,7 +16,7 @@ from enterprises.models import (
     Region,
     Subject,
 )
-from enterprises.services import RECORD_FIELDS
+from enterprises.services import RECORD_FIELDS, SUBJECT_FORM_FIELDS, SUBJECT_PERSONAL_FIELDS
 from enterprises.uscc import USCCError, normalize_uscc, validate_uscc
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -104,19 +104,10 @@ class SubjectWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subject
+        # The writable fields without natural persons' data (not accepted here).
         fields = [
             "uscc",
-            "subject_type",
-            "name",
-            "legal_representative",
-            "enterprise_type",
-            "established_on",
-            "address",
-            "registered_capital",
-            "business_scope",
-            "registration_status",
-            "region",
-            "industry",
+            *(name for name in SUBJECT_FORM_FIELDS if name not in SUBJECT_PERSONAL_FIELDS),
             "former_names",
         ]
         extra_kwargs = {"registered_capital": {"min_value": 0}}
@@ -160,6 +151,8 @@ class SubjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subject
+        # Written out, not derived from the writable fields: what the public API shows is
+        # a contract of its own.
         fields = [
             "uscc",
             "subject_type",

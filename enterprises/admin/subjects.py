@@ -1,0 +1,207 @@
+"""Credit subjects in the admin (identity numbers in full for administrators only),
+and their reference data: regions and industries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin.base import CappedCountPaginator, NoDeleteMixin, is_administrator, request_actor
+from enterprises import imports, services
+from enterprises.models import FormerName, Subject
+from enterprises.uscc import looks_like_uscc, normalize_uscc
+
+from .bulk_import import ImportAdminMixin
+
+# --- Credit subjects --------------------------------------------------------------------
+
+
+class SubjectForm(forms.ModelForm):
+    add_former_names = forms.CharField(
+        label=_("Add former names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line. A changed name is kept as a former name by itself."),
+    )
+
+    class Meta:
+        model = Subject
+        fields = (
+            "uscc",
+            "uscc_override",
+            "uscc_override_reason",
+            *services.SUBJECT_FORM_FIELDS,
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "uscc" in self.fields:
+            # Accept what people paste (spaces, lower case); the code is normalised below
+            # and checked by the model, which says which part is wrong.
+            model_field = Subject._meta.get_field("uscc")
+            self.fields["uscc"] = forms.CharField(
+                label=model_field.verbose_name,
+                max_length=40,
+                required=False,
+                help_text=_("18 characters; empty for natural persons."),
+            )
+
+    def clean_uscc(self) -> str | None:
+        return normalize_uscc(self.cleaned_data.get("uscc") or "") or None
+
+    def former_names(self) -> list[str]:
+        text = self.cleaned_data.get("add_former_names") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class FormerNameInline(admin.TabularInline):
+    """Shown, not edited: former names are added through the subject service."""
+
+    model = FormerName
+    fields = ("name", "used_until")
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The "Registration" fieldset: the writable fields after type and name (which head the
+# form, with the code), without natural persons' data (a fieldset of its own).
+_REGISTRATION_FIELDS = tuple(
+    name
+    for name in services.SUBJECT_FORM_FIELDS
+    if name not in ("subject_type", "name", *services.SUBJECT_PERSONAL_FIELDS)
+)
+
+
+class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
+    form = SubjectForm
+    import_spec = imports.SUBJECTS
+    import_label = _("Import subjects")
+    inlines = (FormerNameInline,)
+    list_display = (
+        "name",
+        "uscc",
+        "subject_type",
+        "legal_representative",
+        "registration_status",
+        "region",
+        "uscc_override",
+    )
+    list_select_related = ("region",)
+    list_filter = ("subject_type", "registration_status", "uscc_override")
+    search_fields = ("=uscc", "name")
+    search_help_text = _("A unified social credit code or part of a name.")
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    raw_id_fields = ("region",)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Subject], search_term: str
+    ) -> tuple[QuerySet[Subject], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = Q(name__contains=term)
+        if looks_like_uscc(term):
+            condition |= Q(uscc=normalize_uscc(term))
+        return queryset.filter(condition), False
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None):
+        writable = (
+            self.has_change_permission(request, obj)
+            if obj is not None
+            else self.has_add_permission(request)
+        )
+        if is_administrator(request):
+            person = ["id_number"]
+        elif obj is not None and obj.is_natural_person:
+            person = ["masked_id_number"]
+        else:
+            person = []
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "subject_type",
+                        "name",
+                        "uscc",
+                        "uscc_override",
+                        "uscc_override_reason",
+                    ]
+                },
+            ),
+            (_("Registration"), {"fields": list(_REGISTRATION_FIELDS)}),
+            *([(_("Natural person"), {"fields": person})] if person else []),
+            *([(_("Former names"), {"fields": ["add_former_names"]})] if writable else []),
+            (_("Record keeping"), {"fields": ["rescore_requested_at", "created_at", "updated_at"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields: tuple[str, ...] = ("rescore_requested_at", "created_at", "updated_at")
+        if not is_administrator(request):
+            fields = (*fields, "masked_id_number")
+        if obj is not None:
+            # The code identifies the subject: a different code is a different subject.
+            fields = (*fields, "uscc")
+        return fields
+
+    @admin.display(description=_("identity number"))
+    def masked_id_number(self, obj: Subject) -> str:
+        return obj.masked_id_number
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not is_administrator(request):
+            excluded.append("id_number")
+        return excluded
+
+    def save_model(self, request: HttpRequest, obj: Subject, form: Any, change: bool) -> None:
+        """Writes through ``services.subject_upsert`` (audit trail, former names)."""
+        data = {name: getattr(obj, name) for name in services.SUBJECT_FIELDS}
+        if not is_administrator(request):
+            data.pop("id_number")
+        subject, _created = services.subject_upsert(
+            actor=request_actor(request),
+            uscc=obj.uscc,
+            data=data,
+            override_reason=obj.uscc_override_reason if obj.uscc_override else "",
+            former_names=form.former_names(),
+            subject=obj if change else None,
+        )
+        obj.pk = subject.pk
+        obj._state.adding = False
+        obj._state.db = subject._state.db
+
+    def run_import(self, request: HttpRequest, upload: Any, cleaned: dict[str, Any]) -> Any:
+        return imports.subjects_import(
+            actor=request_actor(request), file=upload, filename=upload.name
+        )
+
+
+# --- Reference data ----------------------------------------------------------------------
+
+
+class RegionAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "level", "parent")
+    list_filter = ("level",)
+    list_select_related = ("parent",)
+    search_fields = ("code", "name_zh", "name_en")
+    raw_id_fields = ("parent",)
+
+
+class IndustryAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en")
+    search_fields = ("code", "name_zh", "name_en")
