@@ -75,7 +75,7 @@ def demo_lists(*, seed: int, as_of: dt.date) -> dict[str, int]:
             continue
         for credit_list in chosen:
             entries.append(_entry(rng, credit_list, subject_id, as_of))
-    # The seed run's own audit row (enterprises.demo) covers these rows too.
+    # The seed run's own audit row (demo.seeding) covers these rows too.
     ListEntry.objects.bulk_create(entries, batch_size=2000)
     return {"list_entries": len(entries)}
 

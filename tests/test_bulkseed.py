@@ -1,4 +1,4 @@
-"""Province-scale seeding through COPY (enterprises.bulkseed, issue 9).
+"""Province-scale seeding through COPY (demo.bulkseed, issue 9).
 
 The database tests are marked ``services``: they need PostgreSQL (COPY, pg_indexes) and
 commit their data through separate connections, so they run with a transactional

@@ -13,7 +13,13 @@ from django.utils import translation
 from stdnum.cn import ric
 
 from core.audit import audit_verify
-from demo import subjects as demo
+from demo import seeding
+from demo.data.industries import INDUSTRIES
+from demo.data.names import BRAND_GRID, BRAND_SECOND, PROVINCIAL_BRANDS
+from demo.data.places import CITIES
+from demo.helpers import add_years
+from demo.officials import demo_officials_ensure
+from demo.subjects import _Generator, generate, plan
 from enterprises.models import (
     PERMANENT_PENALTIES,
     AuditEvent,
@@ -82,7 +88,7 @@ def seed(enterprises: int, seed: int = 1, **options) -> str:
 
 def snapshot() -> tuple[list[tuple], list[tuple]]:
     subjects = list(Subject.objects.order_by("id").values_list("uscc", "id_number", "name"))
-    # Penalty records of random inspections (supervision.demo) depend on the draw seed,
+    # Penalty records of random inspections (demo.inspections) depend on the draw seed,
     # which includes the plan id: a wipe does not reset ids, so they are left out here.
     records = sorted(
         CreditRecord.objects.filter(inspection__isnull=True).values_list(*RECORD_FIELDS),
@@ -115,7 +121,7 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     wipe()
     seed(150, batch_size=13)  # batch boundaries must not change what is generated
     assert snapshot() == first
-    assert len(first[0]) == sum(demo.plan(150).values())
+    assert len(first[0]) == sum(plan(150).values())
     assert len(first[1]) > 150
     wipe()
     seed(150, seed=2)
@@ -142,7 +148,7 @@ def test_codes_names_and_identity_numbers_are_valid_and_unique():
     names = list(organisations.values_list("name", flat=True))
     assert len(names) == len(set(names))
     persons = Subject.objects.filter(subject_type=Subject.SubjectType.NATURAL_PERSON)
-    assert persons.count() == demo.plan(300)[Subject.SubjectType.NATURAL_PERSON]
+    assert persons.count() == plan(300)[Subject.SubjectType.NATURAL_PERSON]
     for person in persons:
         assert person.uscc is None
         assert ric.is_valid(person.id_number)
@@ -150,7 +156,7 @@ def test_codes_names_and_identity_numbers_are_valid_and_unique():
 
 def test_enterprise_names_look_like_zhejiang_companies():
     seed(200)
-    city_prefixes = (*(city.short for city in demo.CITIES), "浙江")
+    city_prefixes = (*(city.short for city in CITIES), "浙江")
     county_cities = tuple(name for code, name, *_rest in REGIONS if code in COUNTIES)
     forms = ("公司", "商行", "经营部", "工作室", "）")
     for name, legal_representative in Subject.objects.enterprises().values_list(
@@ -179,7 +185,7 @@ def test_records_and_subjects_pass_full_clean_and_follow_the_publicity_rules():
             continue
         negative += 1
         years = {Severity.SERIOUS: 5} if record.kind == RecordKind.PENALTY else {}
-        expected = demo.add_years(
+        expected = add_years(
             record.decision_date,
             years.get(record.severity, 3)
             if record.kind == RecordKind.PENALTY
@@ -231,7 +237,7 @@ def test_shares_are_roughly_realistic():
     assert FormerName.objects.exists()
     decisions = CreditRecord.objects.exclude(kind__in=["licence", "qualification"])
     oldest = decisions.order_by("decision_date").first().decision_date
-    assert oldest >= demo.add_years(AS_OF, -6)
+    assert oldest >= add_years(AS_OF, -6)
     assert not CreditRecord.objects.filter(decision_date__gt=AS_OF).exists()
     established = enterprises.values_list("established_on", flat=True)
     assert min(established).year >= 1995
@@ -286,14 +292,14 @@ def test_job_run_and_summary_line():
 
 
 def test_a_failure_part_way_is_recorded_on_the_job_run_and_in_the_audit_trail(monkeypatch):
-    real_generate = demo.generate
+    real_generate = seeding.generate
 
     def failing_generate(**kwargs):
         rows = real_generate(**kwargs)
         yield from (next(rows) for _ in range(3))
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo, "generate", failing_generate)
+    monkeypatch.setattr(seeding, "generate", failing_generate)
     with pytest.raises(CommandError, match="disk full"):
         seed(20, batch_size=2)
     job = JobRun.objects.get(name="seed_demo")
@@ -327,7 +333,7 @@ def test_demo_officials_are_created_once_with_their_roles():
         assert username in output
     admin.set_password("changed-by-the-operator")
     admin.save()
-    demo.demo_officials_ensure()  # idempotent; keeps a changed password
+    demo_officials_ensure()  # idempotent; keeps a changed password
     assert users.filter(username__in=["admin", *expected]).count() == 4
     assert users.get(username="admin").check_password("changed-by-the-operator")
 
@@ -365,17 +371,17 @@ def test_bad_options_are_named(options, message):
 
 @pytest.mark.django_db(False)
 def test_generator_is_lazy_and_deterministic():
-    rows = demo.generate(enterprises=10**9, seed=7, as_of=AS_OF)
+    rows = generate(enterprises=10**9, seed=7, as_of=AS_OF)
     first = [next(rows) for _ in range(5)]  # a billion would not fit in memory
-    again = demo.generate(enterprises=10**9, seed=7, as_of=AS_OF)
+    again = generate(enterprises=10**9, seed=7, as_of=AS_OF)
     assert [r.subject for r in first] == [next(again).subject for _ in range(5)]
 
 
 @pytest.mark.django_db(False)
 def test_a_full_bucket_goes_round_again_with_a_disambiguator():
-    generator = demo._Generator(seed=1, as_of=AS_OF)
-    city = demo.CITIES[0]
-    size = len(city.brands) + len(demo.BRAND_GRID)
+    generator = _Generator(seed=1, as_of=AS_OF)
+    city = CITIES[0]
+    size = len(city.brands) + len(BRAND_GRID)
     brands = [generator.brand(city.short, city, "机械") for _ in range(2 * size + 10)]
     assert len(set(brands)) == len(brands)
     assert all(len(brand) == 2 for brand in brands[:size])
@@ -387,15 +393,15 @@ def test_name_parts_cannot_run_into_each_other():
     """Names are unique by construction only if "prefix + brand + word" splits one way:
     no industry word may be a brand's second character followed by another word, and
     no two name prefixes may share their first two characters."""
-    words = {word for industry in demo.INDUSTRIES for word in industry.words}
+    words = {word for industry in INDUSTRIES for word in industry.words}
     second = (
-        set(demo.BRAND_SECOND)
-        | {brand[1] for city in demo.CITIES for brand in city.brands}
-        | {brand[1] for brand in demo.PROVINCIAL_BRANDS}
+        set(BRAND_SECOND)
+        | {brand[1] for city in CITIES for brand in city.brands}
+        | {brand[1] for brand in PROVINCIAL_BRANDS}
     )
     clashes = [w for w in words if w[0] in second and w[1:] in words]
     assert clashes == []
-    prefixes = [city.short for city in demo.CITIES] + ["浙江"]
+    prefixes = [city.short for city in CITIES] + ["浙江"]
     prefixes += [name for code, name, *_rest in REGIONS if code in COUNTIES and name[-1] == "市"]
     assert len({prefix[:2] for prefix in prefixes}) == len(prefixes)
 
@@ -403,7 +409,7 @@ def test_name_parts_cannot_run_into_each_other():
 @pytest.mark.django_db(False)
 def test_another_as_of_date_keeps_names_and_codes():
     def subjects(as_of: dt.date) -> list[tuple]:
-        rows = demo.generate(enterprises=300, seed=3, as_of=as_of)
+        rows = generate(enterprises=300, seed=3, as_of=as_of)
         return [(r.subject["name"], r.subject["uscc"], r.subject["id_number"]) for r in rows]
 
     assert subjects(AS_OF) == subjects(dt.date(2027, 3, 1))

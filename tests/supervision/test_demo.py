@@ -1,4 +1,4 @@
-"""Demo inspections of ``seed_demo`` (supervision.demo): written through the services, so
+"""Demo inspections of ``seed_demo`` (demo.inspections): written through the services, so
 plans are published, draws replay, only published results are shown and the audit chain
 verifies."""
 

@@ -1,10 +1,11 @@
 """Load deterministic demo data: ``manage.py seed_demo --enterprises 2000 --seed 1``.
 
-The generators and the bulk writer live in :mod:`enterprises.demo`; this command parses
-the options, shows a progress bar in a terminal and prints the summary. ``make run``
-calls it with ``--if-empty`` so a second start leaves the data alone.
+The generators and the bulk writer live in the :mod:`demo` package (:mod:`demo.subjects`,
+:mod:`demo.seeding`); this command parses the options, shows a progress bar in a
+terminal and prints the summary. ``make run`` calls it with ``--if-empty`` so a second
+start leaves the data alone.
 
-``--bulk`` (PostgreSQL only) loads through COPY instead (:mod:`enterprises.bulkseed`):
+``--bulk`` (PostgreSQL only) loads through COPY instead (:mod:`demo.bulkseed`):
 ``seed_demo --scale province`` is ``--bulk --enterprises 2580000 --records 10000000``.
 """
 
@@ -21,7 +22,9 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from demo.bulkseed import BENCHMARK_RECORDS, BENCHMARK_SUBJECTS, SCALES, bulk_seed
-from demo.subjects import DemoDataRefused, demo_officials_ensure, demo_seed, plan
+from demo.officials import demo_officials_ensure
+from demo.seeding import DemoDataRefused, demo_seed
+from demo.subjects import plan
 from enterprises.models import Subject
 
 
