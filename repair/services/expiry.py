@@ -1,0 +1,139 @@
+"""The nightly expiry of publicity (DOMAIN §6).
+
+``records_expire`` ends the publicity of credit records whose end date has passed and
+removes list entries whose term is over (or whose removal after fulfilment is due),
+through the audited services; nothing is deleted. It leaves a job-run row with counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actors import Actor
+from core.audit import audit_append
+from core.jobs import job_run
+from enterprises.models import AuditEvent, CreditRecord, RecordState
+from enterprises.services import RESCORE_QUEUE_LIMIT, subjects_rescore_request
+
+log = logging.getLogger("repair.services")  # one logger for the package
+
+JOB_NAME = "expire_records"
+_BATCH = 10_000
+_DUE_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
+
+
+@dataclass
+class ExpiryResult:
+    on: dt.date
+    records: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    job_id: int | None = None
+
+
+def records_expire(
+    *,
+    on: dt.date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = _BATCH,
+) -> ExpiryResult:
+    """End publicity of records whose ``publicity_end`` is before ``on`` (default today)
+    and of list entries whose term ended.
+
+    Set-based: the due ids come from the partial index ``record_publicity_due_idx``; each
+    batch of up to ``batch_size`` records is one transaction that locks them, re-checks
+    that they are still due (a record objected to or repaired meanwhile is left alone),
+    moves them to "expired" in one UPDATE, appends ONE audit row for the batch (every
+    record id with its previous state and publicity end: who, when, what and why) and
+    marks the subjects for rescoring. Safe twice (expired rows no longer match); a run
+    after a week without runs catches up; a failure keeps the batches committed so far and
+    the next run finishes the rest.
+    """
+    from lists.services import list_entries_expire
+
+    day = on or timezone.localdate()
+    actor = Actor.for_system(JOB_NAME)
+    result = ExpiryResult(on=day)
+    with job_run(JOB_NAME) as progress:
+        due = CreditRecord.objects.filter(
+            state__in=_DUE_STATES, publicity_end__isnull=False, publicity_end__lt=day
+        )
+        ids = sorted(due.values_list("pk", flat=True))
+        progress.set_total(len(ids))
+        done = 0
+        for start in range(0, len(ids), batch_size):
+            result.records += _expire_batch(ids[start : start + batch_size], day=day, actor=actor)
+            done = min(len(ids), start + batch_size)
+            progress.advance(done, records_expired=result.records)
+            if on_progress is not None:
+                on_progress(done, len(ids))
+        result.counts = {
+            "records_expired": result.records,
+            **list_entries_expire(on=day, actor=actor),
+        }
+        progress.advance(done, **result.counts)
+        result.job_id = progress.run.pk
+    log.info("expiry.done on=%s counts=%s", day, result.counts)
+    return result
+
+
+def _expire_batch(ids: list[int], *, day: dt.date, actor: Actor) -> int:
+    """Expire these records if still due (one UPDATE per previous state, whose RETURNING
+    says what changed); returns how many changed."""
+    table = CreditRecord._meta.db_table
+    ops = connection.ops
+    id_params: list[Any]
+    if connection.vendor == "postgresql":
+        among, id_params = "id = ANY(%s)", [list(ids)]
+    else:
+        among, id_params = f"id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    with transaction.atomic():
+        now = timezone.now()
+        rows: list[tuple[int, str, dt.date, int]] = []
+        with connection.cursor() as cursor:
+            for state in _DUE_STATES:
+                cursor.execute(
+                    f"UPDATE {table} SET state = %s, state_changed_at = %s, updated_at = %s"  # noqa: S608
+                    f" WHERE {among} AND state = %s AND publicity_end IS NOT NULL"
+                    " AND publicity_end < %s RETURNING id, publicity_end, subject_id",
+                    [
+                        RecordState.EXPIRED.value,
+                        ops.adapt_datetimefield_value(now),
+                        ops.adapt_datetimefield_value(now),
+                        *id_params,
+                        state.value,
+                        ops.adapt_datefield_value(day),
+                    ],
+                )
+                for pk, end, subject_id in cursor.fetchall():
+                    end = end if isinstance(end, dt.date) else dt.date.fromisoformat(end)
+                    rows.append((pk, state.value, end, subject_id))
+        if not rows:
+            return 0
+        rows.sort()
+        audit_append(
+            actor=actor,
+            action=AuditEvent.Action.STATE,
+            object_type=CreditRecord._meta.label_lower,
+            object_id=f"{rows[0][0]}-{rows[-1][0]}" if len(rows) > 1 else rows[0][0],
+            before={"records": {str(pk): [state, end.isoformat()] for pk, state, end, _s in rows}},
+            after={"state": RecordState.EXPIRED.value, "records": [row[0] for row in rows]},
+            reason=_("Publicity period ended before %(date)s (each record's end date above).")
+            % {"date": day.isoformat()},
+        )
+        subjects = sorted({row[3] for row in rows})
+        if len(subjects) <= RESCORE_QUEUE_LIMIT:
+            subjects_rescore_request(subjects)
+        else:
+            # Marking tens of thousands of subjects rewrites their rows in every index of
+            # the subjects table; the nightly rescoring (02:00, after this 01:00 job)
+            # rescores everyone anyway.
+            log.info("expiry.batch subjects=%s left to the nightly rescoring", len(subjects))
+    return len(rows)

@@ -1,0 +1,256 @@
+"""Submission of objections and repair applications (DOMAIN §7, §8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actors import Actor
+from core.exceptions import StateTransitionNotAllowed
+from enterprises.models import CreditRecord, RecordState, Subject
+from enterprises.services import record_state_set
+
+# ``audit_change`` is looked up on the package at call time, so that replacing it there (as
+# tests do, to make a submission fail after its files are written) reaches this module.
+from repair import services as _package
+from rules.workdays import add_working_days
+
+from ..models import Attachment, Case, CaseKind, CaseState, Grounds, TrainingCertificate
+from .common import (
+    COMPLETENESS_DAYS,
+    GREEN_COMPLETENESS_DAYS,
+    OBJECTION_DAYS,
+    _check_eligible,
+    _code_hash,
+    _event,
+    _new_reference,
+    _notify,
+    _require_reason,
+    _serious,
+    _set_due,
+)
+from .uploads import _uploads_store, _with_uploads
+
+log = logging.getLogger("repair.services")  # one logger for the package
+
+# --- Submission -----------------------------------------------------------------------------
+
+
+def _targets(subject: Subject, records: Sequence[CreditRecord], entries: Sequence[Any]) -> Any:
+    if not records and not entries:
+        raise ValidationError({"records": _("Choose at least one record or list entry.")})
+    for item in [*records, *entries]:
+        if item.subject_id != subject.pk:
+            raise ValidationError(
+                {"records": _("Every record and list entry must belong to this subject.")}
+            )
+    first = records[0] if records else entries[0]
+    return first.department
+
+
+def objection_submit(
+    *,
+    subject: Subject,
+    records: Sequence[CreditRecord] = (),
+    list_entries: Sequence[Any] = (),
+    grounds: str,
+    explanation: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    files: Sequence[tuple[str, UploadedFile]] = (),
+    objected_case: Case | None = None,
+    on: dt.date | None = None,
+) -> tuple[Case, str]:
+    """File an objection (DOMAIN §7): the records concerned are marked "under objection"
+    and a decision is due within 5 working days. Against a published repair anyone may
+    object during its 5 working days of publication. Returns the case and its access code."""
+    day = on or timezone.localdate()
+    if grounds not in Grounds.values:
+        raise ValidationError({"grounds": _("Choose the grounds of the objection.")})
+    if objected_case is not None:
+        if objected_case.state != CaseState.PUBLISHED:
+            raise ValidationError(
+                {"repair_reference": _("This repair is not in its publication period.")}
+            )
+        grounds = Grounds.REPAIR_WRONG
+        subject = objected_case.subject
+        department = objected_case.department
+    else:
+        if grounds == Grounds.REPAIR_WRONG:
+            raise ValidationError({"repair_reference": _("Give the reference of the repair.")})
+        department = _targets(subject, records, list_entries)
+    _require_reason(explanation, "explanation")
+    actor = Actor.for_system("objection")
+    code = secrets.token_urlsafe(8).upper()[:10]
+
+    def body(written: list[Path]) -> Case:
+        reference = _new_reference(CaseKind.OBJECTION, day)
+        deadline = add_working_days(day, OBJECTION_DAYS)
+        case = Case(
+            kind=CaseKind.OBJECTION,
+            reference=reference,
+            access_code_hash=_code_hash(reference, code),
+            subject=subject,
+            department=department,
+            objected_case=objected_case,
+            grounds=grounds,
+            explanation=explanation.strip(),
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            received_on=day,
+            decision_due=deadline.date,
+            decision_due_provisional=deadline.provisional,
+        )
+        _set_due(case, deadline)
+        case.full_clean()
+        case.save()
+        if objected_case is None:
+            case.records.set(records)
+            case.list_entries.set(list_entries)
+            for record in records:
+                try:
+                    record_state_set(
+                        actor=actor,
+                        record=record,
+                        state=RecordState.UNDER_OBJECTION,
+                        reason=_("Objection %(reference)s filed.") % {"reference": reference},
+                    )
+                except StateTransitionNotAllowed:
+                    raise ValidationError(
+                        {
+                            "records": _("“%(title)s” cannot be objected to now.")
+                            % {"title": record.title}
+                        }
+                    ) from None
+        _uploads_store(case, files, written)
+        _event(case=case, actor=actor, note=_("Objection received."))
+        _package.audit_change(
+            actor=actor, instance=case, before=None, reason=_("Objection received.")
+        )
+        _notify(case, str(_("Objection received.")))
+        return case
+
+    case = _with_uploads(files, body)
+    log.info("objection.submitted case=%s", case.pk)
+    return case, code
+
+
+def repair_application_submit(
+    *,
+    subject: Subject,
+    records: Sequence[CreditRecord] = (),
+    list_entries: Sequence[Any] = (),
+    explanation: str = "",
+    training_certificate_number: str = "",
+    green_channel: str = "",
+    green_channel_reason: str = "",
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    files: Sequence[tuple[str, UploadedFile]] = (),
+    on: dt.date | None = None,
+) -> tuple[Case, str]:
+    """Apply for credit repair (DOMAIN §8): every record or entry must be eligible now;
+    the identifying unit's opinion and the Letter of Commitment signed by the legal
+    representative are attached; a serious case needs a training certificate (≥ 3 hours)
+    of an approved agency, checked against the registry. Completeness is checked within
+    2 working days (green channel: 1)."""
+    day = on or timezone.localdate()
+    department = _targets(subject, records, list_entries)
+    _check_eligible(records, list_entries, day)
+    purposes = {purpose for purpose, _upload in files}
+    missing = {}
+    if Attachment.Purpose.OPINION not in purposes:
+        missing["opinion"] = _("Attach the identifying unit's opinion that obligations are met.")
+    if Attachment.Purpose.COMMITMENT not in purposes:
+        missing["commitment"] = _(
+            "Attach the Letter of Commitment to Credit Repair signed by the legal representative."
+        )
+    if missing:
+        raise ValidationError(missing)
+    certificate = _certificate(
+        training_certificate_number, required=_serious(records, list_entries)
+    )
+    if green_channel and not green_channel_reason.strip():
+        raise ValidationError(
+            {"green_channel_reason": _("Say why the case qualifies for the green channel.")}
+        )
+    actor = Actor.for_system("applicant")
+    code = secrets.token_urlsafe(8).upper()[:10]
+
+    def body(written: list[Path]) -> Case:
+        reference = _new_reference(CaseKind.REPAIR, day)
+        case = Case(
+            kind=CaseKind.REPAIR,
+            reference=reference,
+            access_code_hash=_code_hash(reference, code),
+            subject=subject,
+            department=department,
+            explanation=explanation.strip(),
+            training_certificate=certificate,
+            green_channel=green_channel,
+            green_channel_reason=green_channel_reason.strip() if green_channel else "",
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            received_on=day,
+        )
+        _set_due(
+            case,
+            add_working_days(day, GREEN_COMPLETENESS_DAYS if green_channel else COMPLETENESS_DAYS),
+        )
+        case.full_clean()
+        case.save()
+        case.records.set(records)
+        case.list_entries.set(list_entries)
+        _uploads_store(case, files, written)
+        _event(case=case, actor=actor, note=_("Application received."))
+        _package.audit_change(
+            actor=actor, instance=case, before=None, reason=_("Application received.")
+        )
+        _notify(case, str(_("Application received.")))
+        return case
+
+    case = _with_uploads(files, body)
+    log.info("repair.submitted case=%s", case.pk)
+    return case, code
+
+
+def _certificate(number: str, *, required: bool) -> TrainingCertificate | None:
+    number = (number or "").strip()
+    if not number:
+        if required:
+            raise ValidationError(
+                {
+                    "training_certificate_number": _(
+                        "Serious information needs a credit repair training certificate."
+                    )
+                }
+            )
+        return None
+    certificate = (
+        TrainingCertificate.objects.filter(number=number, agency__approved=True)
+        .select_related("agency")
+        .first()
+    )
+    if certificate is None:
+        raise ValidationError(
+            {
+                "training_certificate_number": _(
+                    "No certificate with this number was issued by an approved credit service "
+                    "agency."
+                )
+            }
+        )
+    return certificate

@@ -1,0 +1,144 @@
+"""Deciding objections (DOMAIN §7): extending the period, correcting, revoking or keeping
+the records, or reversing a published repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actors import Actor
+from enterprises.models import RecordState
+from enterprises.services import record_state_set, record_update
+from rules.workdays import add_working_days
+
+from ..models import Case, CaseState, Decision
+from .common import (
+    OBJECTION_DAYS,
+    OBJECTION_MAX_DAYS,
+    _check_official,
+    _objection,
+    _require_reason,
+    _set_due,
+    _transition,
+)
+from .repairs import _repair_reverse
+
+# --- Objection workflow --------------------------------------------------------------------------
+
+
+def objection_extend(
+    *, actor: Actor, case: Case, days: int, reason: str, on: dt.date | None = None
+) -> Case:
+    """Extend the decision period, recorded with a reason: at most 20 working days from
+    receipt in all (Zhejiang regulation)."""
+    _objection(case)
+    _check_official(actor, case)
+    text = _require_reason(reason)
+    if days < 1 or case.extension_days + days > OBJECTION_MAX_DAYS - OBJECTION_DAYS:
+        raise ValidationError(
+            {
+                "days": _("The decision may be extended to at most %(n)d working days in all.")
+                % {"n": OBJECTION_MAX_DAYS}
+            }
+        )
+
+    def change(c: Case) -> None:
+        c.extension_days += days
+        c.extension_reason = (c.extension_reason + "\n" + text).strip()
+        deadline = add_working_days(c.received_on, OBJECTION_DAYS + c.extension_days)
+        _set_due(c, deadline)
+        c.decision_due = deadline.date
+        c.decision_due_provisional = deadline.provisional
+
+    return _transition(
+        actor=actor,
+        case=case,
+        allowed_from=[CaseState.SUBMITTED],
+        state=CaseState.SUBMITTED,
+        note=text,
+        change=change,
+    )
+
+
+def objection_decide(
+    *,
+    actor: Actor,
+    case: Case,
+    decision: str,
+    reasons: str,
+    correction: dict[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> Case:
+    """Decide an objection with reasons: correct the record (``record_update``), revoke
+    it, or keep it (back to active); against a repair: keep it or reverse it."""
+    from lists.models import ListEntry
+    from lists.services import list_entry_remove
+
+    _objection(case)
+    _check_official(actor, case)
+    day = on or timezone.localdate()
+    text = _require_reason(reasons, "reasons")
+    allowed = (
+        {Decision.KEPT, Decision.REPAIR_REVERSED}
+        if case.objected_case_id
+        else {Decision.CORRECTED, Decision.REVOKED, Decision.KEPT}
+    )
+    if decision not in allowed:
+        raise ValidationError({"decision": _("This decision is not possible for this objection.")})
+    if decision == Decision.CORRECTED and not correction:
+        raise ValidationError({"correction": _("Give the corrected values.")})
+    with transaction.atomic():
+        if case.objected_case_id and decision == Decision.REPAIR_REVERSED:
+            assert case.objected_case is not None
+            _repair_reverse(
+                actor=actor,
+                case=case.objected_case,
+                reason=text,
+                kind="other_bad_conduct",
+                ban=False,
+                day=day,
+            )
+        for record in case.records.all():
+            if decision == Decision.CORRECTED:
+                record = record_update(
+                    actor=actor, record=record, data=correction or {}, reason=text
+                )
+            if record.state != RecordState.UNDER_OBJECTION:
+                continue
+            record_state_set(
+                actor=actor,
+                record=record,
+                state=RecordState.REVOKED if decision == Decision.REVOKED else RecordState.ACTIVE,
+                reason=text,
+            )
+        if decision == Decision.REVOKED:
+            for entry in case.list_entries.all():
+                list_entry_remove(
+                    actor=actor,
+                    entry=entry,
+                    reason=ListEntry.RemovalReason.REVOKED_AFTER_OBJECTION,
+                    removed_on=day,
+                    note=text,
+                )
+
+        def change(c: Case) -> None:
+            c.decision = decision
+            c.decision_reasons = text
+            c.decided_on = day
+            c.closed_on = day
+            c.correction = correction or {}
+            _set_due(c, None)
+
+        return _transition(
+            actor=actor,
+            case=case,
+            allowed_from=[CaseState.SUBMITTED],
+            state=CaseState.DECIDED,
+            note=text,
+            change=change,
+        )
