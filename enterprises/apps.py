@@ -23,3 +23,10 @@ class EnterprisesConfig(AppConfig):
         from .publicity import serious_penalties_in_window
 
         register_serious_penalty_counter(serious_penalties_in_window)
+
+        # The services queue these tasks without importing the task module.
+        from . import tasks
+        from .dispatch import register_task
+
+        register_task("rescore_subject", tasks.rescore_subject_task)
+        register_task("rescore_chunk", tasks.rescore_chunk_task)

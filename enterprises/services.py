@@ -22,6 +22,7 @@ from core.actors import Actor
 from core.audit import audit_change, snapshot
 from core.exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
 
+from .dispatch import task
 from .models import CreditRecord, Department, FormerName, RecordState, Subject
 from .pinyin import search_keys
 from .uscc import normalize_uscc
@@ -110,9 +111,7 @@ def subject_rescore_request(subject_id: int) -> None:
     Subject.objects.filter(pk=subject_id).update(rescore_requested_at=timezone.now())
 
     def queue() -> None:
-        from .tasks import rescore_subject_task
-
-        rescore_subject_task.delay(subject_id)
+        task("rescore_subject").delay(subject_id)
 
     transaction.on_commit(queue, robust=True)
 
@@ -132,8 +131,7 @@ def subjects_rescore_request(subject_ids: list[int]) -> None:
         return
 
     def queue() -> None:
-        from .tasks import rescore_subject_task
-
+        rescore_subject_task = task("rescore_subject")
         for subject_id in subject_ids:
             rescore_subject_task.delay(subject_id)
 

@@ -18,6 +18,7 @@ from core.models import (
 )
 
 from .core import (
+    LIVE_STATES,
     PERMANENT_PENALTIES,
     CreditRecord,
     CreditRecordQuerySet,
@@ -37,6 +38,7 @@ from .evaluation import *  # noqa: F403
 from .public import *  # noqa: F403
 
 __all__ = [
+    "LIVE_STATES",
     "PERMANENT_PENALTIES",
     "AuditChainHead",
     "AuditEvent",

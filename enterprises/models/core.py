@@ -301,12 +301,25 @@ class TaxCreditLevel(models.TextChoices):
     D = "D", "D"
 
 
+# The states in which a record is shown to the public and counts for the score: an
+# objection does not suspend a record until it is decided (DOMAIN §3, §6, §8).
+LIVE_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
+
+
 class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
+    """The one definition of what the public sees and what counts; pages, the API, the
+    PDF, feeds, scoring (explained and set-based) all start from these."""
+
     def public(self) -> CreditRecordQuerySet:
         """What the public may see: fully public and still in publicity (DOMAIN §3, §6)."""
-        return self.filter(
-            disclosure=Disclosure.PUBLIC,
-            state__in=[RecordState.ACTIVE, RecordState.UNDER_OBJECTION],
+        return self.filter(disclosure=Disclosure.PUBLIC, state__in=LIVE_STATES)
+
+    def counting(self, *, on: dt.date) -> CreditRecordQuerySet:
+        """What counts for the score on ``on``: public, decided by ``on`` and its publicity
+        not over. Expired, repaired and revoked records never count (DOMAIN §6, §8)."""
+        return self.public().filter(
+            Q(publicity_end__isnull=True) | Q(publicity_end__gte=on),
+            decision_date__lte=on,
         )
 
     def for_department(self, department_id: int) -> CreditRecordQuerySet:
@@ -453,7 +466,7 @@ class CreditRecord(models.Model):
             models.Index(
                 fields=["publicity_end"],
                 name="record_publicity_due_idx",
-                condition=Q(state__in=["active", "under_objection"], publicity_end__isnull=False),
+                condition=Q(state__in=list(LIVE_STATES), publicity_end__isnull=False),
             ),
         ]
 

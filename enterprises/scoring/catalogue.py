@@ -19,10 +19,10 @@ from core.exceptions import DomainError
 from rules.kinds import RecordKind
 
 from ..extensions import active_list_entries
-from ..models import CreditRecord, Disclosure, Edition, Indicator, RecordState, Subject
+from ..models import LIVE_STATES, CreditRecord, Edition, Indicator, Subject
 
 DEFAULT_JURISDICTION = "zhejiang"
-COUNTING_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
+COUNTING_STATES = LIVE_STATES
 
 
 class SubjectNotScored(DomainError):
@@ -214,13 +214,9 @@ def catalogue_load(*, jurisdiction: str = DEFAULT_JURISDICTION) -> Catalogue:
 def counting_records(*, on: dt.date) -> QuerySet[CreditRecord]:
     """Records that count on ``on``: fully public, active or under objection (an objection
     does not suspend a record until decided), decided by ``on`` and still in publicity.
-    Expired, repaired and revoked records never count (DOMAIN §6, §8)."""
-    return CreditRecord.objects.filter(
-        Q(publicity_end__isnull=True) | Q(publicity_end__gte=on),
-        state__in=COUNTING_STATES,
-        disclosure=Disclosure.PUBLIC,
-        decision_date__lte=on,
-    )
+    Expired, repaired and revoked records never count (DOMAIN §6, §8). The rule is
+    ``CreditRecord.objects.counting``; this name stays for the scoring code."""
+    return CreditRecord.objects.counting(on=on)
 
 
 def _active_entries(on: dt.date) -> QuerySet[Any] | None:

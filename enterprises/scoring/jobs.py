@@ -17,6 +17,7 @@ from django.utils import timezone
 # (as tests do) reaches the jobs below.
 from enterprises import scoring as _package
 
+from ..dispatch import task
 from ..models import Evaluation, Subject
 from .bulk import Scored, StoreCounts, _store
 from .catalogue import catalogue_load
@@ -231,8 +232,7 @@ def rescore_job(
         run.pk, day, len(chunks), len(pending), dispatch,
     )  # fmt: skip
     if dispatch:
-        from ..tasks import rescore_chunk_task
-
+        rescore_chunk_task = task("rescore_chunk")
         for index in pending:
             if queue:
                 rescore_chunk_task.apply_async((run.pk, index), queue=queue)
