@@ -51,7 +51,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(VENV)/bin/bandit -q -r creditsite enterprises lists repair supervision -lll
+	$(VENV)/bin/bandit -q -r creditsite core rules enterprises lists repair supervision portal demo -lll
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Known vulnerabilities in the installed packages (pip-audit, PyPI's advisory data; needs

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail of credit information (DOMAIN §11).
+"""The append-only, hash-chained audit trail of credit information (rules.md §11.3).
 
 Each row's hash covers its own columns and the previous row's hash. Appends lock
 the single chain-head row, so concurrent writers produce one line, and the head

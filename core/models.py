@@ -91,7 +91,7 @@ class DepartmentToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An append-only row of the audit trail, chained by hash (DOMAIN §11).
+    """An append-only row of the audit trail, chained by hash (rules.md §11.3).
 
     ``hash`` covers every other column and the previous row's hash, so altering,
     inserting or removing a row breaks the chain from that row on; ``manage.py

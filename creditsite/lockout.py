@@ -1,4 +1,4 @@
-"""Admin login lockout: repeated failures lock the login for a while (issue 8).
+"""Admin login lockout: repeated failures lock the login for a while.
 
 Counted in the cache per username and client address together, and per address alone
 (a higher bar, against one address trying many usernames). Per pair rather than per

@@ -1,4 +1,4 @@
-"""Public reads from a read replica (issue 9 point 4).
+"""Public reads from a read replica.
 
 With ``DATABASE_REPLICA_URL`` set, settings add ``DATABASES["replica"]`` (in production a
 physical streaming replica of the primary), this router and ``ReplicaRoutingMiddleware``.

@@ -1,4 +1,4 @@
-"""Rate limits per client on the costly public endpoints (issue 8).
+"""Rate limits per client on the costly public endpoints.
 
 One rule for the API and the pages: ``settings.THROTTLE_SCOPES`` names, per URL name, the
 scope and the methods that count; ``settings.THROTTLE_RATES`` gives each scope its rate

@@ -1,4 +1,4 @@
-"""Demo credit commitments (DOMAIN §10, thesis figure 10) for the public site.
+"""Demo credit commitments (rules.md §10) for the public site.
 
 Called at the end of ``demo.seeding.demo_seed``: deterministic for a seed, a few
 dozen commitments of demo enterprises accepted by the demo source departments.

@@ -1,4 +1,4 @@
-"""Demo data for “two randoms, one public” (issue 7), written by ``seed_demo``.
+"""Demo data for “two randoms, one public”, written by ``seed_demo``.
 
 Everything goes through ``supervision.services`` — plans are published, drawn (seed,
 pool snapshot), draws published, results recorded (a referral creates its negative

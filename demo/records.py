@@ -314,7 +314,7 @@ class _Records:
             rows.records.append(record)
 
     def finish_negative(self, record: dict[str, Any], rows: SubjectRows) -> None:
-        """Publicity end and state of a negative record (DOMAIN §6): penalties 3 years
+        """Publicity end and state of a negative record (rules.md §6): penalties 3 years
         (5 when serious, none for permanent kinds), other negative information 1 year
         (3 when serious); past its end it is expired, a few are repaired or revoked."""
         rng = self.record_rng

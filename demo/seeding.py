@@ -178,7 +178,7 @@ def demo_seed(
         raise
     demo_commitments(seed=seed, as_of=as_of)  # published credit commitments (public site)
     demo_lists(seed=seed, as_of=as_of)  # red and black list entries (lists issue)
-    demo_inspections(seed=seed, as_of=as_of)  # random inspections (issue 7)
+    demo_inspections(seed=seed, as_of=as_of)  # random inspections
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

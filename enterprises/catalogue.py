@@ -2,7 +2,7 @@
 
 An edition is drafted (copied from the one in force and edited in the admin),
 validated — each indicator's children sum to its weight and the primaries to the
-edition's total (1000: thesis Annex 2) — and then activated, which retires the
+edition's total (1000, rules.md §4.2) — and then activated, which retires the
 edition in force in the same jurisdiction. Scores follow at the next rescoring.
 """
 

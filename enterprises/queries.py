@@ -1,5 +1,5 @@
 """Reads shared by pages and the API. Only fully public information leaves here
-for the public (DOMAIN §3: disclosure levels)."""
+for the public (rules.md §3.5: disclosure levels)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def departments() -> QuerySet[Department]:
 
 
 def public_subjects() -> QuerySet[Subject]:
-    """Subjects the public may look up: natural persons' data is not public (DOMAIN §2)."""
+    """Subjects the public may look up: natural persons' data is not public (rules.md §2)."""
     return Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
 
 
@@ -323,8 +323,8 @@ def subject_search(
     """The public search behind /search/ and GET /api/v1/enterprises/.
 
     A valid full USCC finds that subject; a query that looks like a code but is not a
-    valid one says why (DOMAIN §2) and is still searched as a name. Every organisation
-    is findable, black-listed ones included (DOMAIN §5); natural persons never are.
+    valid one says why (rules.md §2) and is still searched as a name. Every organisation
+    is findable, black-listed ones included (rules.md §5); natural persons never are.
     Results are ordered by id; they are counted up to 10,000 and pages stop there
     (Credit China does the same): a common term such as 有限公司 matches millions.
     """

@@ -73,7 +73,7 @@ RECORD_FIELDS = (
     "tax_year",
 )
 
-# Allowed state changes (DOMAIN §6–§8). Expired, repaired and revoked are final
+# Allowed state changes (rules.md §6–§8). Expired, repaired and revoked are final
 # for the record; a correction after objection edits fields instead.
 STATE_TRANSITIONS: dict[str, frozenset[str]] = {
     RecordState.ACTIVE: frozenset(
@@ -199,7 +199,7 @@ def subject_upsert(
     """Register a subject or update its basic information, keyed by its USCC.
 
     A code whose check character fails is accepted only from an official (never
-    from a token) with a reason, and the acceptance is recorded (DOMAIN §2).
+    from a token) with a reason, and the acceptance is recorded (rules.md §2.2).
     A changed name is kept as a former name. Pass ``subject`` to update a known
     subject by id (natural persons have no code).
     """
@@ -277,7 +277,7 @@ def _check_department(actor: Actor, department: Department) -> None:
 
 def _publicity_fill(record: CreditRecord) -> Any:
     """Negative information given without an end of publicity gets the end date of the
-    rule edition in force on its decision date (rules.publicity, DOMAIN §6/§12)."""
+    rule edition in force on its decision date (rules.publicity, rules.md §6/§12)."""
     if record.publicity_end is not None or not record.kind or not record.severity:
         return None
     if isinstance(record.decision_date, str):

@@ -1,4 +1,4 @@
-"""Batch screening (DOMAIN §5, issue 5 point 8): up to 1,000 subjects by USCC or exact name.
+"""Batch screening (rules.md §5.6): up to 1,000 subjects by USCC or exact name.
 
 Per item: found or not and why (an invalid code with the validator's message, unknown,
 ambiguous name), the label, the grade, active black-list entries with their measures,

@@ -1,5 +1,5 @@
 """Red and black lists, their entries, and the disciplinary measures they carry
-(DOMAIN §5; thesis §2.2.2 and §2.4.1).
+(rules.md §5).
 
 Nothing here is deleted: an entry that ends keeps its row with ``status=removed``,
 the date and the reason; the audit trail says who did it.
@@ -17,7 +17,7 @@ from rules.models import Jurisdiction
 
 
 class Label(models.TextChoices):
-    """Credit China's labels (thesis §1.4.3)."""
+    """Credit China's labels (rules.md §3.9)."""
 
     PUNISHED = "punished", _("Untrustworthy punished subject")  # 失信惩戒对象
     ENCOURAGED = "encouraged", _("Trust-keeping encouraged subject")  # 守信激励对象
@@ -108,7 +108,7 @@ class CreditListQuerySet(models.QuerySet["CreditList"]):
 
 
 class CreditList(models.Model):
-    """A red (守信) or black (严重失信) list, national or provincial (DOMAIN §5)."""
+    """A red (守信) or black (严重失信) list, national or provincial (rules.md §5)."""
 
     class Color(models.TextChoices):
         RED = "red", _("Red list")
@@ -157,7 +157,7 @@ class CreditList(models.Model):
     objection_working_days = models.PositiveSmallIntegerField(
         _("working days to object before listing"),
         default=10,
-        help_text=_("SAMR serious-violation list: 10 working days after notice (DOMAIN §5)."),
+        help_text=_("SAMR serious-violation list: 10 working days after notice."),
     )
     removal_working_days = models.PositiveSmallIntegerField(
         _("working days to remove after fulfilment"),

@@ -1,6 +1,6 @@
 """Reads of lists shared by pages, the API, scoring and the check service.
 
-Only fully public entries of published lists leave here for the public (DOMAIN §3).
+Only fully public entries of published lists leave here for the public (rules.md §3.5).
 """
 
 from __future__ import annotations

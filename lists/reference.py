@@ -1,5 +1,5 @@
 """Reference data seeded by migration: the disciplinary-measures lists and the red and
-black lists the thesis names (§2.2.2, §2.4.1; DOMAIN §5, §12).
+black lists the thesis names (rules.md §5, §12).
 
 Items of the 2021 National Basic List that the thesis does not name (2, 3, 6) carry a
 descriptive name; verify against the official text before relying on the wording.

@@ -1,4 +1,4 @@
-"""Writes with rules for list entries: proposed → notified → listed → removed (DOMAIN §5).
+"""Writes with rules for list entries: proposed → notified → listed → removed (rules.md §5).
 
 Every step runs in one transaction, is validated, writes an audit row with the actor
 and the reason, and marks the subject for rescoring (labels and indicators 4.3.1 /
@@ -95,7 +95,7 @@ def list_entry_notify(
     *, actor: Actor, entry: ListEntry, notified_on: dt.date | None = None
 ) -> ListEntry:
     """The subject is told the reasons and may object within the list's working days
-    (SAMR serious-violation list: 10 working days, DOMAIN §5). The deadline counts
+    (SAMR serious-violation list: 10 working days, rules.md §5). The deadline counts
     Chinese working days and is marked provisional in a year not yet entered."""
     _check_department(actor, entry.department_id)
     with transaction.atomic():
@@ -165,7 +165,7 @@ def list_entry_obligation_fulfilled(
     *, actor: Actor, entry: ListEntry, fulfilled_on: dt.date | None = None
 ) -> ListEntry:
     """Record that the obligations were fulfilled. Where the list sets a removal period
-    (court list: within 3 working days, DOMAIN §5), the removal falls due then; the
+    (court list: within 3 working days, rules.md §5), the removal falls due then; the
     nightly job removes it at the latest on that day."""
     _check_department(actor, entry.department_id)
     with transaction.atomic():

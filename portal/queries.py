@@ -29,7 +29,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 @dataclass(frozen=True)
 class RepairInfo:
-    """Whether and from when a negative record may be repaired (DOMAIN §8, §3.4)."""
+    """Whether and from when a negative record may be repaired (rules.md §8.1)."""
 
     possible: bool
     from_date: dt.date | None

@@ -64,7 +64,7 @@ class TrainingCertificateInline(admin.TabularInline):
 
 @admin.register(CreditServiceAgency)
 class CreditServiceAgencyAdmin(admin.ModelAdmin):
-    """The registry of agencies approved to run credit repair training (issue 6 §9)."""
+    """The registry of agencies approved to run credit repair training."""
 
     list_display = ("name", "uscc", "approved", "approved_on")
     list_filter = ("approved",)

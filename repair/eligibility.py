@@ -1,6 +1,6 @@
 """May this negative record or list entry be repaired: now, from a date, or never?
 
-One place for the rule (DOMAIN §8, thesis §3.1, §3.4 "lack of awareness"): the public
+One place for the rule (rules.md §8.1, §3.4 "lack of awareness"): the public
 file, the API, the repair form and the services all ask here. A record may be repaired
 once the minimum publicity of the rule edition that fixed its publicity (or else the
 edition of its department's jurisdiction in force on its decision date) has elapsed,
@@ -31,7 +31,7 @@ FROM = "from"
 NEVER = "never"
 
 # Where no rule edition covers a record: the national Measures (3 months minor/general,
-# 6 months serious; DOMAIN §8).
+# 6 months serious; rules.md §8.1).
 FALLBACK_MONTHS = {Severity.MINOR: 3, Severity.GENERAL: 3, Severity.SERIOUS: 6}
 
 

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-# --- Credit service agencies and training certificates (DOMAIN §8, thesis §3.2) -----------
+# --- Credit service agencies and training certificates (rules.md §8.2) -----------
 
 
 class CreditServiceAgency(models.Model):

@@ -1,9 +1,9 @@
 """The one place that says what each kind of credit record is.
 
 For every record kind: its category (basic / negative / trust-keeping / other,
-DOMAIN §3), the Credit China tab it appears under, the Credit Zhejiang group and
+rules.md §3.1), the Credit China tab it appears under, the Credit Zhejiang group and
 tab, and the tertiary evaluation indicator of the Zhejiang 2020 catalogue
-(thesis Annex 2) that it moves, if any. Pages, the API, scoring and lists read
+(rules.md §4.3) that it moves, if any. Pages, the API, scoring and lists read
 this map; nothing else decides these things.
 """
 
@@ -24,7 +24,7 @@ class Category(models.TextChoices):
 
 
 class CreditChinaTab(models.TextChoices):
-    """The eight tabs of a Credit China credit file (thesis §1.4.3)."""
+    """The eight tabs of a Credit China credit file (rules.md §3.1)."""
 
     ADMINISTRATIVE = "administrative", _("Administrative management")  # 行政管理
     HONEST = "honest", _("Honesty and trustworthiness")  # 诚实守信
@@ -37,7 +37,7 @@ class CreditChinaTab(models.TextChoices):
 
 
 class ZhejiangTab(models.TextChoices):
-    """Credit Zhejiang's tabs (thesis §2.2.2); the group is ``ZHEJIANG_GROUP``."""
+    """Credit Zhejiang's tabs (rules.md §3.1); the group is ``ZHEJIANG_GROUP``."""
 
     LICENCE = "licence", _("Administrative licences")  # 行政许可
     QUALIFICATION = "qualification", _("Qualifications")  # 资质/资格
@@ -72,7 +72,7 @@ class Indicator:
     adds: bool = False  # social responsibility adds; the other four primaries deduct
 
 
-# Annex 2, 浙江省五类主体公共信用评价指引（2020 版）: 25 tertiary indicators.
+# rules.md §4.3: 浙江省五类主体公共信用评价指引（2020 版）, 25 tertiary indicators.
 # The catalogue itself (editable, versioned) is built from this in the evaluation
 # issue; the codes here are the stable keys that records map to.
 INDICATORS_2020: tuple[Indicator, ...] = (

@@ -89,7 +89,7 @@ class CalendarDay(models.Model):
 
 
 class RuleEdition(models.Model):
-    """A dated set of publicity and repair rules of one jurisdiction (DOMAIN §6, §12).
+    """A dated set of publicity and repair rules of one jurisdiction (rules.md §6, §12).
 
     The edition in force on a record's decision date decides its publicity end.
     """

@@ -1,4 +1,4 @@
-"""Publicity periods and repair minimums from the dated rule editions (DOMAIN §6, §12).
+"""Publicity periods and repair minimums from the dated rule editions (rules.md §6, §12).
 
 ``publicity_end_for`` picks the edition of the jurisdiction in force on the record's
 decision date (the date the law says counts) and returns the end of publicity, or
@@ -146,7 +146,7 @@ def publicity_end_for(
 
     Permanent (None): revoked licences, orders to close down, permanent restriction of
     production or business; and, where the edition says so, a legal person's third
-    serious penalty within one year (thesis §3.1.3). Otherwise the decision date plus
+    serious penalty within one year (rules.md §6.3). Otherwise the decision date plus
     the edition's publicity months for the kind of information and severity.
     """
     if kind not in NEGATIVE_KINDS:

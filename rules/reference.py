@@ -1,9 +1,9 @@
-"""Rule editions seeded by migration (DOMAIN §6, §12).
+"""Rule editions seeded by migration (rules.md §6, §12).
 
 Each edition: publicity months by kind of information ("penalty": the administrative
 penalty, "conduct": other untrustworthy conduct, "any") and severity, the minimum
 publicity before repair, and the permanent cases. Details of the post-2022 texts come
-from public summaries (DOMAIN §12): verify against the official text before relying
+from public summaries (rules.md §12): verify against the official text before relying
 on one; officials can correct an edition in the admin.
 """
 
@@ -114,7 +114,7 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "serious_permanent_count": None,
         "simplified_procedure_negative": False,
         "notes": "Negative information kept 5 years from identification, then removed "
-        "(natural repair, thesis §2.4.2); repair by application generally not before one "
+        "(natural repair, rules.md §6.2); repair by application generally not before one "
         "year; penalties under the simplified procedure are not negative information.",
         "rules": [
             ("any", "minor", 60, True, True, 12),

@@ -1,4 +1,4 @@
-"""Chinese working days (DOMAIN §13): the one module every deadline goes through.
+"""Chinese working days (rules.md §13): the one module every deadline goes through.
 
 Rules: periods in working days skip weekends and official holidays but count make-up
 working days (调休); the starting day is not counted; a deadline that falls on a

@@ -1,4 +1,4 @@
-"""“Two randoms, one public” (双随机、一公开, DOMAIN §9, thesis §2.3.1): pools of inspectors
+"""“Two randoms, one public” (双随机、一公开, rules.md §9): pools of inspectors
 and inspection objects, inspection plans, reproducible risk-weighted draws and published
 inspection results."""
 
@@ -119,7 +119,7 @@ class GradeWeight(models.Model):
 
 
 class KeyIndustry(models.Model):
-    """An industry whose subjects may be inspected more than twice a year (thesis §2.3.1)."""
+    """An industry whose subjects may be inspected more than twice a year (rules.md §9)."""
 
     industry = models.OneToOneField(
         Industry, verbose_name=_("industry"), related_name="+", on_delete=models.CASCADE

@@ -1,5 +1,5 @@
-"""Writes with rules of “two randoms, one public” (DOMAIN §9, thesis §2.3.1) and of the
-credit-commitment lifecycle (DOMAIN §10, thesis §2.3.2).
+"""Writes with rules of “two randoms, one public” (rules.md §9) and of the
+credit-commitment lifecycle (rules.md §10).
 
 A draw is reproducible: its seed is derived from public plan data, the pool it drew from
 is stored as a snapshot, and ``draw_select`` — a pure function of (seed, snapshot) —
@@ -56,7 +56,7 @@ from .models import (
 log = logging.getLogger(__name__)
 
 # "As a principle, an entity should not be subjected to more than two random inspections
-# within a year", except key industries and black-listed entities (thesis §2.3.1, MOFCOM
+# within a year", except key industries and black-listed entities (rules.md §9, MOFCOM
 # implementing rules 2018).
 YEARLY_CAP = 2
 # Grade of a subject without an evaluation (natural persons, newcomers): the middle one.
@@ -461,7 +461,7 @@ def inspection_publish(
     return inspection
 
 
-# --- Credit commitments (DOMAIN §10) ---------------------------------------------------------
+# --- Credit commitments (rules.md §10) ---------------------------------------------------------
 
 COMMITMENTS_JOB = "process_commitments"
 

@@ -1,4 +1,4 @@
-"""Province-scale seeding through COPY (demo.bulkseed, issue 9).
+"""Province-scale seeding through COPY (demo.bulkseed).
 
 The database tests are marked ``services``: they need PostgreSQL (COPY, pg_indexes) and
 commit their data through separate connections, so they run with a transactional
@@ -202,7 +202,7 @@ def test_seeded_rows_are_valid_and_realistic():
     records = list(CreditRecord.objects.all())
     for record in records[::53]:
         record.full_clean()  # clean() rules and constraints, e.g. severity iff negative
-    # Shares (issue 2), leaving out the 20 benchmark enterprises and their 4,000 records.
+    # Shares, leaving out the 20 benchmark enterprises and their 4,000 records.
     usual = [r for r in records if r.subject_id > BENCHMARK_SUBJECTS]
     kinds = Counter(r.kind for r in usual)
     assert kinds["tax_credit_rating"] / len(usual) > 0.25

@@ -1,4 +1,4 @@
-"""Faults with real processes (issue 8, point 6): the database and the broker go away.
+"""Faults with real processes: the database and the broker go away.
 
 * PostgreSQL unavailable during a request: a throwaway PostgreSQL cluster (initdb in a
   temp dir, own port) serves a real gunicorn; ``pg_ctl stop -m immediate`` → 503 page

@@ -1,4 +1,4 @@
-"""A POST repeated with the same ``Idempotency-Key`` creates one record (issue 8, point 6).
+"""A POST repeated with the same ``Idempotency-Key`` creates one record.
 
 Covers the department-token writes (records, enterprises) and the public submissions
 (objections, repair applications): replay with ``Idempotent-Replayed: true``, the same

@@ -1,4 +1,4 @@
-"""The privacy walk (issue 8, item 5; DOMAIN §3 disclosure levels).
+"""The privacy walk (rules.md §3.5, disclosure levels).
 
 One subject carries fully public, partly public and government-only information, an
 expired and a repaired record, list entries and commitments at each level, an

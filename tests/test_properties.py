@@ -1,5 +1,5 @@
-"""Property-based tests (hypothesis) of the working-day module and the scoring engine
-(issue 8, point 2). The USCC validator has its own in tests/enterprises/test_uscc.py.
+"""Property-based tests (hypothesis) of the working-day module and the scoring engine.
+The USCC validator has its own in tests/enterprises/test_uscc.py.
 
 Working days: what ``rules.workdays`` says agrees with chinese-calendar day by day
 (2004–2026, the years the library and the seeded table cover); adding n working days

@@ -1,4 +1,4 @@
-"""Public reads from a read replica (creditsite/routers.py, issue 9 point 4).
+"""Public reads from a read replica (creditsite/routers.py).
 
 The replica here is a second PostgreSQL database on the same server that holds DIFFERENT
 rows from the primary: a copy of the test database (``CREATE DATABASE … TEMPLATE``, the

@@ -1,4 +1,4 @@
-"""Search at province scale (issue 9): the same answers on SQLite and PostgreSQL whatever
+"""Search at province scale: the same answers on SQLite and PostgreSQL whatever
 index serves them, capped counting, pages that stop at the cap, the indexes actually
 usable by the queries, and the start-up check of the database's ctype."""
 

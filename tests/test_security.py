@@ -1,4 +1,4 @@
-"""Security of the deployment (issue 8): check --deploy, headers, cookies, admin lockout."""
+"""Security of the deployment: check --deploy, headers, cookies, admin lockout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rate limits per client on search, check, report and the public forms (issue 8)."""
+"""Rate limits per client on search, check, report and the public forms."""
 
 from __future__ import annotations
 

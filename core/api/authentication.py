@@ -18,8 +18,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from core.actors import Actor
-from core.tokens import token_authenticate
 from core.models import Department, DepartmentToken
+from core.tokens import token_authenticate
 
 KEYWORDS = (b"bearer", b"token")
 REALM = "CreditSite API"

@@ -1,5 +1,5 @@
 """Province-scale demo data through COPY: ``manage.py seed_demo --scale province``
-(2,580,000 enterprises, 10,000,000 credit records) on PostgreSQL, issue 9.
+(2,580,000 enterprises, 10,000,000 credit records) on PostgreSQL.
 
 The small demo (:mod:`demo.subjects`) builds ORM objects and ``bulk_create``\\ s them:
 ≈ 45 s per 100,000 enterprises, far too slow for a province. This module reuses its

@@ -378,7 +378,7 @@ class BulkGenerator(_Generator):
         rows.records.append(record)
 
     def finish_subject(self, rows: SubjectRows) -> None:
-        """States of negative records (DOMAIN §6) and the running totals.
+        """States of negative records (rules.md §3.6) and the running totals.
 
         Past its end a record is normally expired, but while the due records are fewer
         than DUE_SHARE of all records so far, it stays active: the backlog of the expiry

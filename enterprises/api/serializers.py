@@ -23,7 +23,7 @@ from enterprises.uscc import USCCError, normalize_uscc, validate_uscc
 
 
 def clean_uscc(value: str) -> str:
-    """The normalised code, or a field error saying which part is wrong (DOMAIN §2).
+    """The normalised code, or a field error saying which part is wrong (rules.md §2).
 
     A code failing only its check character is accepted when an official has
     already registered it with a recorded override: departments must be able to
@@ -141,7 +141,7 @@ class SubjectWriteSerializer(serializers.ModelSerializer):
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    """A credit subject's public basic information (DOMAIN §2)."""
+    """A credit subject's public basic information (rules.md §2)."""
 
     region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
     industry = serializers.CharField(source="industry_id", allow_null=True, read_only=True)

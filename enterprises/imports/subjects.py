@@ -47,7 +47,7 @@ def subjects_import(
 
     A code whose check character fails is accepted only with ``uscc_override`` true
     and a ``uscc_override_reason``, from an official; the acceptance is audited
-    (DOMAIN §2). Natural persons have no code to key a re-import on and are
+    (rules.md §2). Natural persons have no code to key a re-import on and are
     registered one by one in the admin.
     """
     fields = {"region": "region", "industry": "industry"}

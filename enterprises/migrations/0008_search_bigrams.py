@@ -1,4 +1,4 @@
-"""Search at province scale (issue 9), PostgreSQL only: a GIN index over the character
+"""Search at province scale, PostgreSQL only: a GIN index over the character
 bigrams of every name, so 2-character substrings of Chinese names find their rows without
 scanning the table (pg_trgm needs 3+ characters), and finer statistics on the names so
 the planner can tell a rare substring from a common one.

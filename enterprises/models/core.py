@@ -1,4 +1,4 @@
-"""Credit subjects, source departments and credit records (DOMAIN §2–§3), the
+"""Credit subjects, source departments and credit records (rules.md §2–§3), the
 officials and tokens that write them, the audit trail and job-run rows."""
 
 from __future__ import annotations
@@ -65,12 +65,12 @@ class SubjectQuerySet(models.QuerySet["Subject"]):
 
 
 class Subject(models.Model):
-    """A credit subject of one of the five types (thesis §2.1).
+    """A credit subject of one of the five types (rules.md §2.1).
 
     One table for all five: they share the code, name, legal representative and
     address; enterprise-only fields stay empty for the others. Natural persons have
     no USCC and are never scored; their identity number is personal data and never
-    shown in full to the public (DOMAIN §2).
+    shown in full to the public (rules.md §2).
     """
 
     class SubjectType(models.TextChoices):
@@ -193,7 +193,7 @@ class Subject(models.Model):
         return f"{self.name} ({self.uscc})" if self.uscc else self.name
 
     def clean(self) -> None:
-        """USCC per DOMAIN §2; a failed check character passes only with a recorded override."""
+        """USCC per rules.md §2; a failed check character passes only with a recorded override."""
         if self.subject_type == self.SubjectType.NATURAL_PERSON:
             if self.uscc:
                 raise ValidationError(
@@ -250,7 +250,7 @@ class FormerName(models.Model):
 
 
 class Disclosure(models.TextChoices):
-    """Disclosure levels (thesis §1.4.1)."""
+    """Disclosure levels (rules.md §3.5)."""
 
     PUBLIC = "public", _("Fully public")
     PARTIAL = "partial", _("Partly public (subject and officials only)")
@@ -288,7 +288,7 @@ class PenaltyType(models.TextChoices):
     OTHER = "other", _("Other penalty")
 
 
-# Publicity without end (DOMAIN §6): revoked licences, orders to close down,
+# Publicity without end (rules.md §6): revoked licences, orders to close down,
 # permanent restriction of production or business.
 PERMANENT_PENALTIES = frozenset({"licence_revoked", "closed_down", "production_restricted"})
 
@@ -302,7 +302,7 @@ class TaxCreditLevel(models.TextChoices):
 
 
 # The states in which a record is shown to the public and counts for the score: an
-# objection does not suspend a record until it is decided (DOMAIN §3, §6, §8).
+# objection does not suspend a record until it is decided (rules.md §3, §6, §8).
 LIVE_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
 
 
@@ -311,12 +311,12 @@ class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     PDF, feeds, scoring (explained and set-based) all start from these."""
 
     def public(self) -> CreditRecordQuerySet:
-        """What the public may see: fully public and still in publicity (DOMAIN §3, §6)."""
+        """What the public may see: fully public and still in publicity (rules.md §3, §6)."""
         return self.filter(disclosure=Disclosure.PUBLIC, state__in=LIVE_STATES)
 
     def counting(self, *, on: dt.date) -> CreditRecordQuerySet:
         """What counts for the score on ``on``: public, decided by ``on`` and its publicity
-        not over. Expired, repaired and revoked records never count (DOMAIN §6, §8)."""
+        not over. Expired, repaired and revoked records never count (rules.md §6, §8)."""
         return self.public().filter(
             Q(publicity_end__isnull=True) | Q(publicity_end__gte=on),
             decision_date__lte=on,
@@ -331,7 +331,7 @@ _KIND_LABELS = dict(RecordKind.choices)
 
 
 class CreditRecord(models.Model):
-    """One piece of credit information about a subject (DOMAIN §3).
+    """One piece of credit information about a subject (rules.md §3).
 
     Nothing is ever deleted: when publicity ends, after repair or after a revoking
     objection decision, the state changes and the audit trail says when and why.

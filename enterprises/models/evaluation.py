@@ -1,6 +1,6 @@
 """The indicator catalogue (editions, indicators, rules) and public credit evaluations.
 
-DOMAIN §4, thesis §2.2.1 and Annex 2. The catalogue is data: an edition is drafted,
+rules.md §4.1–§4.3. The catalogue is data: an edition is drafted,
 validated (children sum to their parent, primaries to 1000) and activated; one
 edition per jurisdiction is active at a time. How one record moves an indicator is
 a rule row per tertiary indicator (docs/scoring.md explains every default).
@@ -27,7 +27,7 @@ __all__ = [
 
 
 class Grade(models.TextChoices):
-    """Zhejiang's five grades (thesis §2.2.1); thresholds live on the edition."""
+    """Zhejiang's five grades (rules.md §4.1); thresholds live on the edition."""
 
     A = "A", _("Excellent")  # 优秀
     B = "B", _("Good")  # 良好
@@ -54,7 +54,7 @@ class Edition(models.Model):
     )
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     total = models.PositiveIntegerField(_("total points"), default=1000)
-    # Grade floors (thesis §2.2.1: A ≥ 850, B 800–849, C 750–799, D 700–749, E below).
+    # Grade floors (rules.md §4.1: A ≥ 850, B 800–849, C 750–799, D 700–749, E below).
     grade_a_min = models.PositiveIntegerField(_("lowest score of grade A"), default=850)
     grade_b_min = models.PositiveIntegerField(_("lowest score of grade B"), default=800)
     grade_c_min = models.PositiveIntegerField(_("lowest score of grade C"), default=750)

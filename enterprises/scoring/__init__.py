@@ -1,6 +1,6 @@
 """Public credit evaluation: one subject explained, everyone in set-based batches.
 
-DOMAIN §4, thesis §2.2.1 and Annex 2; the rules and their defaults are data
+rules.md §4; the rules and their defaults are data
 (``IndicatorRule``) and docs/scoring.md explains each one. Two paths compute the
 score and must agree exactly (a property test holds them to it):
 

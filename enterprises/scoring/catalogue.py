@@ -27,7 +27,7 @@ COUNTING_STATES = LIVE_STATES
 
 class SubjectNotScored(DomainError):
     status_code = 404
-    default_message = _("Natural persons are not scored (thesis §2.2.1).")
+    default_message = _("Natural persons are not scored.")
 
 
 class NoActiveEdition(DomainError):
@@ -214,7 +214,7 @@ def catalogue_load(*, jurisdiction: str = DEFAULT_JURISDICTION) -> Catalogue:
 def counting_records(*, on: dt.date) -> QuerySet[CreditRecord]:
     """Records that count on ``on``: fully public, active or under objection (an objection
     does not suspend a record until decided), decided by ``on`` and still in publicity.
-    Expired, repaired and revoked records never count (DOMAIN §6, §8). The rule is
+    Expired, repaired and revoked records never count (rules.md §3.8, §8). The rule is
     ``CreditRecord.objects.counting``; this name stays for the scoring code."""
     return CreditRecord.objects.counting(on=on)
 

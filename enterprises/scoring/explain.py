@@ -165,7 +165,7 @@ def evaluate_subject(
     """Score one subject on ``on`` (default today) and explain every point.
 
     Three queries: the catalogue, the counting records, the list entries in force.
-    Natural persons are not scored (thesis §2.2.1): :class:`SubjectNotScored`.
+    Natural persons are not scored (rules.md §4): :class:`SubjectNotScored`.
     """
     if subject.subject_type == Subject.SubjectType.NATURAL_PERSON:
         raise SubjectNotScored()

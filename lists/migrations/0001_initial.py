@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('term_months', models.PositiveSmallIntegerField(blank=True, help_text='Empty: no fixed term.', null=True, verbose_name='term (months)')),
                 ('end_rule', models.CharField(choices=[('term', 'When its term ends'), ('obligation', 'When the obligation is fulfilled'), ('term_or_obligation', 'When its term ends or the obligation is fulfilled'), ('review', 'When the next review no longer confirms it')], max_length=20, verbose_name='how an entry ends')),
                 ('end_rule_text', models.TextField(blank=True, verbose_name='how an entry ends (details)')),
-                ('objection_working_days', models.PositiveSmallIntegerField(default=10, help_text='SAMR serious-violation list: 10 working days after notice (DOMAIN §5).', verbose_name='working days to object before listing')),
+                ('objection_working_days', models.PositiveSmallIntegerField(default=10, help_text='SAMR serious-violation list: 10 working days after notice.', verbose_name='working days to object before listing')),
                 ('removal_working_days', models.PositiveSmallIntegerField(blank=True, help_text='Court list: within 3 working days once the obligations are fulfilled.', null=True, verbose_name='working days to remove after fulfilment')),
                 ('repair_allowed', models.BooleanField(default=False, verbose_name='early removal by credit repair allowed')),
                 ('repair_min_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum time listed before repair (months)')),

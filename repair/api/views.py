@@ -103,7 +103,7 @@ class _SubmitView(APIView):
             try:
                 case, code = form.submit()
             except ValidationError as error:
-                from .forms import apply_errors
+                from ..forms import apply_errors
 
                 apply_errors(form, error)
             except DomainError as error:

@@ -1,5 +1,5 @@
-"""Writes with rules of the repair app: the nightly expiry of publicity (DOMAIN §6), and
-the objection and credit-repair workflows (DOMAIN §7, §8; see the section below).
+"""Writes with rules of the repair app: the nightly expiry of publicity (rules.md §6.4), and
+the objection and credit-repair workflows (rules.md §7, §8; see the section below).
 
 ``records_expire`` ends the publicity of credit records whose end date has passed and
 removes list entries whose term is over (or whose removal after fulfilment is due),

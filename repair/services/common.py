@@ -36,7 +36,7 @@ log = logging.getLogger("repair.services")  # one logger for the package
 
 # --- Objections and repair applications ---------------------------------------------------
 #
-# Two state machines over ``repair.Case`` (DOMAIN §7, §8; Zhejiang deadlines, thesis §2.4.2):
+# Two state machines over ``repair.Case`` (rules.md §7, §8; Zhejiang deadlines, rules.md §8.3):
 #
 # repair:    submitted → incomplete → (resubmitted) submitted → accepted → granted → published
 #            → closed; accepted → refused; published/closed → reversed (false commitment or an
@@ -48,8 +48,8 @@ log = logging.getLogger("repair.services")  # one logger for the package
 # audit row, and an email to the applicant once the transaction commits.
 
 
-# Working days (DOMAIN §8, §7). Green channel: the shorter internal targets of this site
-# (thesis §3.3 "expedited handling"); the legal maximum stays the ordinary one.
+# Working days (rules.md §8, §7). Green channel: the shorter internal targets of this site
+# (rules.md §8.4 "expedited handling"); the legal maximum stays the ordinary one.
 COMPLETENESS_DAYS = 2
 DECISION_DAYS = 15
 CARRY_OUT_DAYS = 2

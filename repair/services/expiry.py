@@ -1,4 +1,4 @@
-"""The nightly expiry of publicity (DOMAIN §6).
+"""The nightly expiry of publicity (rules.md §6.4).
 
 ``records_expire`` ends the publicity of credit records whose end date has passed and
 removes list entries whose term is over (or whose removal after fulfilment is due),

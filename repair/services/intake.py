@@ -1,4 +1,4 @@
-"""Submission of objections and repair applications (DOMAIN §7, §8)."""
+"""Submission of objections and repair applications (rules.md §7, §8)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def objection_submit(
     objected_case: Case | None = None,
     on: dt.date | None = None,
 ) -> tuple[Case, str]:
-    """File an objection (DOMAIN §7): the records concerned are marked "under objection"
+    """File an objection (rules.md §7): the records concerned are marked "under objection"
     and a decision is due within 5 working days. Against a published repair anyone may
     object during its 5 working days of publication. Returns the case and its access code."""
     day = on or timezone.localdate()
@@ -161,7 +161,7 @@ def repair_application_submit(
     files: Sequence[tuple[str, UploadedFile]] = (),
     on: dt.date | None = None,
 ) -> tuple[Case, str]:
-    """Apply for credit repair (DOMAIN §8): every record or entry must be eligible now;
+    """Apply for credit repair (rules.md §8): every record or entry must be eligible now;
     the identifying unit's opinion and the Letter of Commitment signed by the legal
     representative are attached; a serious case needs a training certificate (≥ 3 hours)
     of an approved agency, checked against the registry. Completeness is checked within

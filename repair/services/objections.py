@@ -1,4 +1,4 @@
-"""Deciding objections (DOMAIN §7): extending the period, correcting, revoking or keeping
+"""Deciding objections (rules.md §7): extending the period, correcting, revoking or keeping
 the records, or reversing a published repair."""
 
 from __future__ import annotations

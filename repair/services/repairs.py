@@ -1,4 +1,4 @@
-"""The credit-repair workflow after submission (DOMAIN §8): completeness, decision,
+"""The credit-repair workflow after submission (rules.md §8): completeness, decision,
 carrying out and publication, closing, and reversal."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Run by ``manage.py bench`` (docs/benchmarks.md). ``POST /api/v1/check/`` with 1,
 through ``django.test.Client`` in this process: parsing, validation of every code, the
 lookups, serialisation of the answer. The baseline is the same lookups written by hand
 through the same connection: the subjects by code, their list entries in force with list,
-authority and measures, and their evaluations. Goal (issue 9): ≤ 1 s for 1,000 codes.
+authority and measures, and their evaluations. Goal: ≤ 1 s for 1,000 codes.
 """
 
 from __future__ import annotations

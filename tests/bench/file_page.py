@@ -10,7 +10,7 @@ written by hand and run through the same connection, alternately with the page. 
 reported: the CPU time of the request in this thread (the Python side of the server time,
 which a busy shared machine inflates least), and the queries of the page for a subject
 with 5 public records and for one with 200 with the same features (the page must cost a
-constant number of queries). Goal (issue 9): p95 ≤ 30 ms.
+constant number of queries). Goal: p95 ≤ 30 ms.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load test: wrk on loopback against gunicorn serving a PostgreSQL database (issue 8 point 7).
+"""Load test: wrk on loopback against gunicorn serving a PostgreSQL database.
 
     .venv/bin/python -m tests.bench.load --database-url postgres://…/cs_bench \\
         [--duration 30 --connections 32 --threads 2 --workers 2]

@@ -17,8 +17,8 @@ connection:
 - ``api``: the JSON API through the same client.
 
 Each row also says whether ``search`` returned the same first page as ``bare`` (a fast
-wrong answer must not win) and how many subjects match (counted up to 10,001). Goals
-(issue 9): view and API p95 ≤ 3× the bare p95 and ≤ 50 ms.
+wrong answer must not win) and how many subjects match (counted up to 10,001). Goals:
+view and API p95 ≤ 3× the bare p95 and ≤ 50 ms.
 """
 
 from __future__ import annotations

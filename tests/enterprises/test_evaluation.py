@@ -1,4 +1,4 @@
-"""Public credit evaluation (issue 4): the catalogue as data, the thesis examples built
+"""Public credit evaluation: the catalogue as data, the thesis examples built
 through the source-department API, what counts, the stored results and the nightly job."""
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def stored(subject: Subject) -> Evaluation:
 def test_licences_and_three_trust_keeping_records_score_above_900(
     django_capture_on_commit_callbacks,
 ):
-    """Alibaba (thesis §2.2.2): licences, Class A taxpayer, a provincial honour → just above
+    """Alibaba (rules.md §4.1): licences, Class A taxpayer, a provincial honour → just above
     900, grade A."""
     subject = SubjectFactory(uscc="91330100799655058B", name="阿里巴巴（中国）有限公司")
     amr, tax, drc = client_for("zj-amr"), client_for("zj-tax"), client_for("zj-drc")
@@ -180,7 +180,7 @@ def _black_list_entry(subject: Subject, listed_on: dt.date):
 def test_serious_list_two_penalties_and_four_years_of_class_a_score_grade_c(
     django_capture_on_commit_callbacks,
 ):
-    """Tongda (thesis §2.2.2): on the ecological-environment serious list for two
+    """Tongda (rules.md §4.1): on the ecological-environment serious list for two
     penalties, but Class A taxpayer four years running → around 780, grade C."""
     subject = SubjectFactory(uscc="91330481785659568L", name="浙江通达磁业有限公司")
     eco, tax = client_for("zj-eco"), client_for("zj-tax")

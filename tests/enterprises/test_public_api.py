@@ -87,7 +87,7 @@ def test_changed_since_lists_only_newer_changes(client):
 def test_expired_record_leaves_every_public_surface_but_stays_for_officials(
     client, django_capture_on_commit_callbacks
 ):
-    """Issue 5 acceptance: after expire_records the record is gone from the public file, the
+    """Acceptance: after expire_records the record is gone from the public file, the
     API, the PDF and the feeds, officials still have it, the score moves; a rerun changes
     nothing."""
     subject = SubjectFactory()

@@ -12,7 +12,7 @@ from enterprises.uscc import (
     validate_uscc,
 )
 
-# The six codes of the thesis (DOMAIN §2).
+# The six codes of the thesis (rules.md §2.2).
 THESIS_CODES = [
     "91440101327598294H",
     "915001145922900208",

@@ -1,4 +1,4 @@
-"""The listing procedure: proposed → notified → listed → removed (DOMAIN §5)."""
+"""The listing procedure: proposed → notified → listed → removed (rules.md §5.2)."""
 
 from __future__ import annotations
 

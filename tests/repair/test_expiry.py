@@ -1,4 +1,4 @@
-"""The nightly expiry job (DOMAIN §6): ends publicity, never deletes, audits, rescores."""
+"""The nightly expiry job (rules.md §6.4): ends publicity, never deletes, audits, rescores."""
 
 from __future__ import annotations
 

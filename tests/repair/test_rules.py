@@ -1,4 +1,4 @@
-"""Publicity ends from dated rule editions (DOMAIN §6, §12)."""
+"""Publicity ends from dated rule editions (rules.md §6, §12)."""
 
 from __future__ import annotations
 

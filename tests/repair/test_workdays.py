@@ -1,4 +1,4 @@
-"""Chinese working days (DOMAIN §13), with the 2026 calendar of chinese-calendar."""
+"""Chinese working days (rules.md §13), with the 2026 calendar of chinese-calendar."""
 
 from __future__ import annotations
 

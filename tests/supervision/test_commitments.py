@@ -1,4 +1,4 @@
-"""Credit commitments through to fulfilment (DOMAIN §10): an unkept one becomes negative
+"""Credit commitments through to fulfilment (rules.md §10): an unkept one becomes negative
 information under indicator 4.1.3 and moves the score; a kept one is shown as such."""
 
 from __future__ import annotations

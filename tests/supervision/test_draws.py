@@ -1,4 +1,4 @@
-"""Two randoms, one public (DOMAIN §9): weighted, capped, conflict-free, reproducible draws."""
+"""Two randoms, one public (rules.md §9): weighted, capped, conflict-free, reproducible draws."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from core.tokens import token_issue
 from core.models import Department, DepartmentToken
+from core.tokens import token_issue
 
 # Enough to spot a typo without flooding the terminal.
 MAX_CODES_LISTED = 40
