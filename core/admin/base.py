@@ -6,11 +6,13 @@ Knows nothing of the domain apps; their admins import it from here.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -22,21 +24,27 @@ from core.roles import GROUP_ADMINISTRATOR
 # --- Who is asking (computed once per request: each answer costs a query) ----------------
 
 
+_T = TypeVar("_T")
+
+
+def _once_per_request(request: HttpRequest, name: str, compute: Callable[[], _T]) -> _T:
+    """``compute()``'s answer, kept on the request as ``name`` after the first time."""
+    value = getattr(request, name, None)
+    if value is None:
+        value = compute()
+        setattr(request, name, value)
+    return value
+
+
 def request_actor(request: HttpRequest) -> Actor:
-    actor = getattr(request, "_credit_actor", None)
-    if actor is None:
-        actor = Actor.for_user(request.user)
-        request._credit_actor = actor
-    return actor
+    return _once_per_request(request, "_credit_actor", lambda: Actor.for_user(request.user))
 
 
 def is_unrestricted(request: HttpRequest) -> bool:
     """Reviewers, administrators and superusers act across departments."""
-    value = getattr(request, "_credit_unrestricted", None)
-    if value is None:
-        value = request_actor(request).is_unrestricted
-        request._credit_unrestricted = value
-    return value
+    return _once_per_request(
+        request, "_credit_unrestricted", lambda: request_actor(request).is_unrestricted
+    )
 
 
 def own_department(request: HttpRequest) -> Department | None:
@@ -50,11 +58,11 @@ def is_administrator(request: HttpRequest) -> bool:
         return False
     if user.is_superuser:
         return True
-    value = getattr(request, "_credit_administrator", None)
-    if value is None:
-        value = user.groups.filter(name=GROUP_ADMINISTRATOR).exists()
-        request._credit_administrator = value
-    return value
+    return _once_per_request(
+        request,
+        "_credit_administrator",
+        lambda: user.groups.filter(name=GROUP_ADMINISTRATOR).exists(),
+    )
 
 
 def may_see_department(request: HttpRequest, department_id: int) -> bool:
@@ -92,7 +100,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: self.CAP + 1].count()
+        # The admin hands its paginator a queryset (the stubs say any sliceable sequence).
+        queryset = cast("QuerySet[Any]", self.object_list)
+        counted = queryset.order_by()[: self.CAP + 1].count()
         self.count_capped = counted > self.CAP
         return min(counted, self.CAP)
 

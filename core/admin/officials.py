@@ -40,9 +40,14 @@ class OfficialProfileInline(admin.StackedInline):
     verbose_name_plural = _("department")
 
 
+# Django's user admin seen as a class (its ``list_display`` is declared per instance in the
+# stubs, which mypy will not read off the generic class itself).
+_DjangoUserAdmin: type[BaseUserAdmin[Any]] = BaseUserAdmin
+
+
 class UserAdmin(BaseUserAdmin):
     inlines = (*BaseUserAdmin.inlines, OfficialProfileInline)
-    list_display = (*BaseUserAdmin.list_display, "official_department")
+    list_display = (*_DjangoUserAdmin.list_display, "official_department")
     list_select_related = ("official__department",)
 
     @admin.display(description=_("department"))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,7 +28,13 @@ from core.admin.base import (
 )
 from core.exceptions import DepartmentNotAllowed, DomainError
 from enterprises import imports, services
-from enterprises.models import CreditRecord, Department, RecordState, Subject
+from enterprises.models import (
+    CreditRecord,
+    CreditRecordQuerySet,
+    Department,
+    RecordState,
+    Subject,
+)
 from enterprises.uscc import looks_like_uscc, normalize_uscc
 
 from .bulk_import import ImportAdminMixin
@@ -65,7 +71,7 @@ class CreditRecordForm(forms.ModelForm):
         self.fields["reason"].required = self.instance.pk is not None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}  # a ModelForm's clean() returns its cleaned_data
         department = cleaned.get("department")
         department_id = department.pk if department is not None else self.instance.department_id
         if department_id is not None and not self.actor.may_write(department_id):
@@ -114,7 +120,8 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     # --- scope: a department officer sees only their own department -----------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditRecord]:
-        queryset = super().get_queryset(request)
+        # The default manager's queryset: CreditRecord.objects is a CreditRecordQuerySet manager.
+        queryset = cast(CreditRecordQuerySet, super().get_queryset(request))
         if is_unrestricted(request):
             return queryset
         own = own_department(request)
@@ -233,12 +240,15 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
         if db_field.name == "department" and not is_unrestricted(request):
             own = own_department(request)
-            kwargs["queryset"] = Department.objects.filter(pk=own.pk if own else None)
+            # Only their own department; none at all for an official without one.
+            kwargs["queryset"] = (
+                Department.objects.filter(pk=own.pk) if own else Department.objects.none()
+            )
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         own = own_department(request)
         if own is not None and "department" not in initial:
             initial["department"] = own.pk
@@ -349,4 +359,4 @@ class RecordStateForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = choices
+        cast(forms.ChoiceField, self.fields["state"]).choices = choices

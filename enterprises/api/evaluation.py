@@ -32,7 +32,9 @@ class EditionSerializer(serializers.Serializer):
 
 
 class ItemSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=["record", "list_entry"])
+    # The API's field name; the DRF stubs type Field.source (the attribute path) on every
+    # serializer, so mypy sees a field called "source" as overriding it.
+    source = serializers.ChoiceField(choices=["record", "list_entry"])  # type: ignore[assignment]
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_label = serializers.CharField()

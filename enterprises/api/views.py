@@ -171,7 +171,9 @@ class SearchResultSerializer(serializers.Serializer):
     registration_status = serializers.CharField()
     region = serializers.CharField(source="region_id", allow_null=True)
     industry = serializers.CharField(source="industry_id", allow_null=True)
-    label = serializers.SerializerMethodField(
+    # The API's field name; the DRF stubs type Field.label (the field's caption) on every
+    # serializer, so mypy sees a field called "label" as overriding it.
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text=_("“punished” (失信惩戒对象), “encouraged” (守信激励对象) or null.")
     )
     score = serializers.SerializerMethodField()

@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import platform
 import time
+from operator import itemgetter
 from typing import Any
 
 from django.core.management import call_command
@@ -155,7 +156,7 @@ class Command(BaseCommand):
                     "s",
                 )
             )
-            worst = max(rows, key=lambda row, key=key: row[f"{key}_ratio"])
+            worst = max(rows, key=itemgetter(f"{key}_ratio"))
             summary.append(
                 (
                     f"search {name} p95, worst query ({worst['label']})",
