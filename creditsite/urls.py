@@ -30,7 +30,7 @@ admin.site.site_title = _("CreditSite administration")
 admin.site.index_title = _("Credit information management")
 admin.site.login_form = LockoutAdminAuthenticationForm
 
-# JSON error bodies under /api/, the usual pages elsewhere (creditsite/api.py).
+# JSON error bodies under /api/, the usual pages elsewhere (core/api/handlers.py).
 handler400 = "core.api.handlers.bad_request"
 handler404 = "core.api.handlers.page_not_found"
 # A database outage that surfaces outside a view is a 503 too (creditsite/middleware.py).

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
+from enterprises.services import SUBJECT_FIELDS
+
 # The tables this module fills, in load order.
 SUBJECTS = "enterprises_subject"
 FORMER_NAMES = "enterprises_formername"
@@ -35,6 +39,24 @@ SUBJECT_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# COPY writes positionally, in the table's column order, so the list is spelled out; its
+# writable fields must be the one definition's (``enterprises.services.SUBJECT_FIELDS``),
+# the rest are keys, the code's override and derived columns. Drift fails at import.
+_SUBJECT_OTHER_COLUMNS = {
+    "id",
+    "uscc",
+    "uscc_override",
+    "uscc_override_reason",
+    "search_pinyin",
+    "search_initials",
+    "rescore_requested_at",
+    "created_at",
+    "updated_at",
+}
+if set(SUBJECT_COLUMNS) != set(SUBJECT_FIELDS) | _SUBJECT_OTHER_COLUMNS:  # pragma: no cover
+    raise ImproperlyConfigured(
+        "demo.bulkseed.copy.SUBJECT_COLUMNS and enterprises.services.SUBJECT_FIELDS differ"
+    )
 FORMER_NAME_COLUMNS = ("id", "subject_id", "name", "used_until")
 RECORD_COLUMNS = (
     "id",

@@ -1,6 +1,6 @@
 """The officials' admin (Chinese and English) for credit subjects and records.
 
-Roles (enterprises/roles.py): a department officer sees and writes only their own
+Roles (core/roles.py): a department officer sees and writes only their own
 department's records; credit-centre reviewers, administrators and superusers see
 everything. Every write goes through ``enterprises.services`` with the request's
 :class:`Actor`, so the admin, bulk import and the department API share one set of
