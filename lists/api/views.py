@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import ClientSizedPagination
 from core.api.serializers import ErrorSerializer
 
 from .. import check, queries
@@ -114,10 +114,9 @@ def _changed_since(raw: str | None) -> dt.datetime | None:
     return value
 
 
-class EntryPagination(PageNumberPagination):
+class EntryPagination(ClientSizedPagination):
     page_size = 100
     max_page_size = 1000
-    page_size_query_param = "page_size"
 
 
 class ListEntriesView(APIView):

@@ -14,12 +14,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import ClientSizedPagination
 from core.api.serializers import ErrorSerializer
 from enterprises.api.paths import subject_from_path
 from enterprises.models import CreditRecord
@@ -126,9 +126,8 @@ class PublicRecordSerializer(serializers.ModelSerializer):
         return str(KINDS[record.kind].category)
 
 
-class RecordPagination(PageNumberPagination):
+class RecordPagination(ClientSizedPagination):
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
