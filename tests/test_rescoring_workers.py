@@ -144,8 +144,10 @@ def test_worker_killed_mid_chunk_then_the_next_run_completes(
     with start_worker(tmp_path / "w2.log", queue=queue, name="w2") as fresh:
         again = scoring.rescore_job(on=ON, chunk_size=20, dispatch=True, queue=queue)
         assert again["run"] == sent_run["run"]
-        assert again["resumed_chunks"] == 2
-        assert again["dispatched"] == again["chunks"] - 2
+        # The first run's messages still queued (not the killed one) may reach the fresh
+        # worker before this call: those chunks are done too and are not sent again.
+        assert again["resumed_chunks"] >= 2
+        assert again["dispatched"] == again["chunks"] - again["resumed_chunks"]
         run = _wait_for_run(again["run"], [fresh])
 
     assert run.status == JobRun.Status.SUCCEEDED, run.error
