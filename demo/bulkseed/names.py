@@ -11,7 +11,7 @@ from enterprises.pinyin import _OTHER, _mark_other, name_keys
 
 # Characters of brand names (字号), most common first. Every one has a single reading in
 # pypinyin, in its character table and in every phrase that contains it, so a brand's
-# pinyin never depends on its neighbours (tests/test_bulkseed.py checks this list).
+# pinyin never depends on its neighbours (tests/demo/test_bulkseed.py checks this list).
 BRAND_POOL = (
     "华新恒泰瑞宏兴德诚安康永金利源天海博嘉顺昌正中东凯晨欣润腾睿佳丰旺宇锦富通联远光荣"
     "汇亿创美良星振银隆开禾云峰祥邦力翔威扬帆航图元诺锐迪驰耀宝骏泽森茂程辉伟盈优卓科智"

@@ -152,7 +152,7 @@ def test_token_keyword_is_accepted_too(amr, subject):
 
 def test_get_on_write_endpoints_is_405(anonymous):
     assert anonymous.get("/api/v1/records/").status_code == 405
-    # GET /api/v1/enterprises/ is the public search (tests/enterprises/test_site.py).
+    # GET /api/v1/enterprises/ is the public search (tests/portal/test_site.py).
     assert anonymous.get("/api/v1/enterprises/").status_code == 200
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from enterprises.models import CreditCommitment, Policy
-from tests.enterprises.test_site import listed
+from tests.portal.test_site import listed
 from tests.factories import DepartmentFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
