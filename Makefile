@@ -56,9 +56,16 @@ lint: $(STAMP)
 
 # Known vulnerabilities in the installed packages (pip-audit, PyPI's advisory data; needs
 # the network). --strict: a package that cannot be audited fails the audit too.
+# Without the network: `make audit AUDIT_DB=/path/to/PyPI-all.zip` checks against an OSV
+# snapshot on disk (creditsite/vulnaudit.py; a zip or a folder of OSV JSON files).
+AUDIT_DB ?=
 audit: $(STAMP)
+ifneq ($(AUDIT_DB),)
+	$(PY) -m creditsite.vulnaudit --db $(AUDIT_DB)
+else
 	REQUESTS_CA_BUNDLE=$${REQUESTS_CA_BUNDLE:-$$(test -f /etc/ssl/certs/ca-certificates.crt && echo /etc/ssl/certs/ca-certificates.crt)} \
 	$(VENV)/bin/pip-audit --local --skip-editable --strict --vulnerability-service pypi --progress-spinner off --desc on
+endif
 
 # Load test: wrk (Debian package) on loopback against gunicorn (2 workers) serving the
 # PostgreSQL database LOAD_DATABASE_URL, read only; exits non-zero on any failed request
