@@ -3,6 +3,11 @@
 Each row's hash covers its own columns and the previous row's hash. Appends lock
 the single chain-head row, so concurrent writers produce one line, and the head
 remembers the newest hash, so a removed tail is detected too.
+
+Fields that officials see masked (a natural person's identity number) are stored masked
+in the before/after snapshots (rules.md §11.1): the hash covers what is stored, so the
+chain verifies as before. Apps name those fields in their ``AppConfig.ready()`` with
+:func:`register_audit_mask`.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +27,25 @@ from .actors import Actor
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+
+# object type ("enterprises.subject") -> field attname -> the mask stored in its place.
+_MASKS: dict[str, dict[str, Callable[[Any], Any]]] = {}
+
+
+def register_audit_mask(object_type: str, field: str, mask: Callable[[Any], Any]) -> None:
+    """Store ``mask(value)`` instead of a non-empty value of ``field`` in the snapshots of
+    ``object_type``'s audit rows (rules.md §11.1). ``mask`` must give the same answer for
+    a masked value."""
+    _MASKS.setdefault(object_type, {})[field] = mask
+
+
+def _masked(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    masks = _MASKS.get(object_type)
+    if not masks or not isinstance(values, dict):
+        return values
+    return {
+        key: masks[key](value) if key in masks and value else value for key, value in values.items()
+    }
 
 
 def jsonable(value: Any) -> Any:
@@ -121,7 +145,12 @@ def audit_append(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one row to the chain. Must run inside the transaction of the change it records."""
+    """Append one row to the chain. Must run inside the transaction of the change it records.
+
+    Registered fields are stored masked (:func:`register_audit_mask`); ``audit_change``
+    compares the full values first, so a change that only the mask hides is still a row."""
+    before = _masked(object_type, before)
+    after = _masked(object_type, after)
     with transaction.atomic():
         head = _locked_head()
         user = actor.user if actor.user is not None and actor.user.is_authenticated else None

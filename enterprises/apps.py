@@ -24,6 +24,14 @@ class EnterprisesConfig(AppConfig):
 
         register_serious_penalty_counter(serious_penalties_in_window)
 
+        # The audit trail keeps natural persons' identity numbers masked, as officials
+        # other than administrators see them (rules.md §11.1).
+        from core.audit import register_audit_mask
+
+        from .models.core import Subject, mask_id_number
+
+        register_audit_mask(Subject._meta.label_lower, "id_number", mask_id_number)
+
         # The services queue these tasks without importing the task module.
         from . import tasks
         from .dispatch import register_task

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
+from core.admin.base import GuardedModelAdmin
 from core.exceptions import DomainError
 
 from . import services
@@ -32,20 +33,20 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(DisciplinaryMeasureEdition)
-class DisciplinaryMeasureEditionAdmin(admin.ModelAdmin):
+class DisciplinaryMeasureEditionAdmin(GuardedModelAdmin):
     list_display = ("code", "name_zh", "jurisdiction", "effective_from", "effective_until")
     inlines = [MeasureInline]
 
 
 @admin.register(DisciplinaryMeasure)
-class DisciplinaryMeasureAdmin(admin.ModelAdmin):
+class DisciplinaryMeasureAdmin(GuardedModelAdmin):
     list_display = ("code", "name_zh", "name_en", "category", "edition", "extends")
     list_filter = ("edition", "category")
     search_fields = ("name_zh", "name_en", "code")
 
 
 @admin.register(CreditList)
-class CreditListAdmin(admin.ModelAdmin):
+class CreditListAdmin(GuardedModelAdmin):
     list_display = ("name_zh", "color", "scope", "authority", "term_months", "is_published")
     list_filter = ("color", "scope", "jurisdiction", "is_published")
     search_fields = ("name_zh", "name_en", "slug")
@@ -70,7 +71,7 @@ def _run(request: HttpRequest, queryset: QuerySet[ListEntry], step: Any, **kwarg
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(admin.ModelAdmin):
+class ListEntryAdmin(GuardedModelAdmin):
     list_display = (
         "subject",
         "credit_list",

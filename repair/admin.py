@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin.base import GuardedModelAdmin, register_secret_fields
+
 from .models import (
+    Attachment,
     CalendarDay,
     CalendarYear,
     Case,
@@ -17,15 +20,20 @@ from .models import (
     TrainingCertificate,
 )
 
+# Applicants' contact data, access codes and evidence files are for the officials of the
+# case only: never a URL filter or search of anyone but administrators (rules.md §11.1).
+register_secret_fields(Case, "access_code_hash", "contact_name", "contact_email", "contact_phone")
+register_secret_fields(Attachment, "original_name", "stored_name", "sha256")
+
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(GuardedModelAdmin):
     list_display = ("year", "entered", "source", "updated_at")
     list_editable = ("entered",)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(GuardedModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
@@ -37,14 +45,14 @@ class PublicityRuleInline(admin.TabularInline):
 
 
 @admin.register(RuleEdition)
-class RuleEditionAdmin(admin.ModelAdmin):
+class RuleEditionAdmin(GuardedModelAdmin):
     list_display = ("code", "name_zh", "jurisdiction", "effective_from", "effective_until")
     list_filter = ("jurisdiction",)
     inlines = [PublicityRuleInline]
 
 
 @admin.register(RecordEdition)
-class RecordEditionAdmin(admin.ModelAdmin):
+class RecordEditionAdmin(GuardedModelAdmin):
     list_display = ("record", "edition", "permanent_reason", "computed_at")
     list_select_related = ("edition", "record")
     raw_id_fields = ("record",)
@@ -63,7 +71,7 @@ class TrainingCertificateInline(admin.TabularInline):
 
 
 @admin.register(CreditServiceAgency)
-class CreditServiceAgencyAdmin(admin.ModelAdmin):
+class CreditServiceAgencyAdmin(GuardedModelAdmin):
     """The registry of agencies approved to run credit repair training."""
 
     list_display = ("name", "uscc", "approved", "approved_on")
@@ -73,7 +81,7 @@ class CreditServiceAgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RepairBan)
-class RepairBanAdmin(admin.ModelAdmin):
+class RepairBanAdmin(GuardedModelAdmin):
     list_display = ("subject", "starts_on", "ends_on", "case")
     raw_id_fields = ("subject", "case")
 
@@ -95,7 +103,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(GuardedModelAdmin):
     """Read-only overview; officials act from the workbench (/repair/workbench/), whose
     buttons call the services."""
 

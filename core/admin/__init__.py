@@ -2,8 +2,9 @@
 job runs (their app label stays ``enterprises``, so their pages stay under
 /admin/enterprises/). Django's autodiscovery imports this package.
 
-``core.admin.base`` holds the plumbing every app's admin uses (who is asking, capped
-counts, no deletions); the domain apps' admins import it from there.
+``core.admin.base`` holds the plumbing every app's admin uses (who is asking, the URL
+filters a change list accepts, capped counts, no deletions); the domain apps' admins
+import it from there.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from core.models import (
 from .audit import AuditChainHeadAdmin, AuditEventAdmin, JobRunAdmin, ObjectTypeFilter
 from .base import (
     CappedCountPaginator,
+    GuardedLookupsMixin,
+    GuardedModelAdmin,
     NoDeleteMixin,
     ReadOnlyMixin,
     add_form_errors,
@@ -30,7 +33,9 @@ from .base import (
     is_unrestricted,
     may_see_department,
     own_department,
+    register_secret_fields,
     request_actor,
+    touches_secret_field,
 )
 from .officials import (
     DepartmentAdmin,
@@ -46,6 +51,8 @@ __all__ = [
     "CappedCountPaginator",
     "DepartmentAdmin",
     "DepartmentTokenAdmin",
+    "GuardedLookupsMixin",
+    "GuardedModelAdmin",
     "JobRunAdmin",
     "NoDeleteMixin",
     "ObjectTypeFilter",
@@ -58,7 +65,9 @@ __all__ = [
     "is_unrestricted",
     "may_see_department",
     "own_department",
+    "register_secret_fields",
     "request_actor",
+    "touches_secret_field",
 ]
 
 User = get_user_model()

@@ -15,11 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, JobRun
 
-from .base import CappedCountPaginator, ReadOnlyMixin, is_administrator
+from .base import (
+    CappedCountPaginator,
+    GuardedModelAdmin,
+    ReadOnlyMixin,
+    is_administrator,
+    register_secret_fields,
+)
 
 # --- Audit trail and job runs -------------------------------------------------------------
 
 _PERSONAL_KEYS = frozenset({"id_number"})
+
+# The snapshots may hold personal data (rows written before the trail stored masked forms
+# hold identity numbers in full): no URL filter on their JSON paths (rules.md §11.1).
+register_secret_fields(AuditEvent, "before", "after")
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):
@@ -44,7 +54,7 @@ class ObjectTypeFilter(admin.SimpleListFilter):
         return queryset.filter(object_type=self.value()) if self.value() else queryset
 
 
-class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, GuardedModelAdmin):
     list_display = ("id", "at", "actor_label", "action", "object_type", "object_id", "short_reason")
     list_filter = ("action", ObjectTypeFilter)
     search_fields = ("=object_id", "=actor_label")
@@ -114,7 +124,7 @@ def _pretty_json(value: Any, *, mask: bool) -> str:
     return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
 
 
-class JobRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyMixin, GuardedModelAdmin):
     list_display = (
         "name",
         "status",
@@ -162,5 +172,5 @@ class JobRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return Truncator(obj.error).chars(80)
 
 
-class AuditChainHeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditChainHeadAdmin(ReadOnlyMixin, GuardedModelAdmin):
     list_display = ("id", "last_event_id", "last_hash")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,18 +15,29 @@ from django.utils.translation import gettext_lazy as _
 from core.models import DepartmentToken, OfficialProfile
 from core.tokens import token_revoke
 
-from .base import NoDeleteMixin, request_actor
+from .base import (
+    GuardedLookupsMixin,
+    GuardedModelAdmin,
+    NoDeleteMixin,
+    register_secret_fields,
+    request_actor,
+)
+
+# Only a hash of each key and of each password is stored; no URL filter tests them
+# (rules.md §11.1).
+register_secret_fields(DepartmentToken, "key_hash")
+register_secret_fields(get_user_model(), "password")
 
 # --- Departments, officials and tokens ---------------------------------------------------
 
 
-class DepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+class DepartmentAdmin(NoDeleteMixin, GuardedModelAdmin):
     list_display = ("code", "name_zh", "name_en", "level", "is_credit_centre")
     list_filter = ("level", "is_credit_centre")
     search_fields = ("code", "name_zh", "name_en")
 
 
-class OfficialProfileAdmin(admin.ModelAdmin):
+class OfficialProfileAdmin(GuardedModelAdmin):
     list_display = ("user", "department")
     list_filter = ("department",)
     list_select_related = ("user", "department")
@@ -45,7 +57,7 @@ class OfficialProfileInline(admin.StackedInline):
 _DjangoUserAdmin: type[BaseUserAdmin[Any]] = BaseUserAdmin
 
 
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(GuardedLookupsMixin, BaseUserAdmin):
     inlines = (*BaseUserAdmin.inlines, OfficialProfileInline)
     list_display = (*_DjangoUserAdmin.list_display, "official_department")
     list_select_related = ("official__department",)
@@ -56,7 +68,7 @@ class UserAdmin(BaseUserAdmin):
         return str(official.department) if official is not None else "—"
 
 
-class DepartmentTokenAdmin(NoDeleteMixin, admin.ModelAdmin):
+class DepartmentTokenAdmin(NoDeleteMixin, GuardedModelAdmin):
     """Read-only except revoking; the key hash is never shown in full."""
 
     list_display = (

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.base import CappedCountPaginator, NoDeleteMixin, ReadOnlyMixin, request_actor
+from core.admin.base import (
+    CappedCountPaginator,
+    GuardedModelAdmin,
+    NoDeleteMixin,
+    ReadOnlyMixin,
+    request_actor,
+)
 from enterprises import catalogue as catalogue_services
 from enterprises.models import Edition, Indicator, IndicatorRule
 
@@ -40,7 +46,7 @@ class IndicatorInline(admin.TabularInline):
     has_delete_permission = has_change_permission  # type: ignore[assignment]
 
 
-class EditionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class EditionAdmin(NoDeleteMixin, GuardedModelAdmin):
     list_display = ("code", "name_zh", "jurisdiction", "status", "activated_at", "problems")
     list_filter = ("status", "jurisdiction")
     readonly_fields = ("status", "activated_at", "created_at", "problems")
@@ -123,7 +129,7 @@ class IndicatorRuleInline(admin.StackedInline):
     has_delete_permission = has_change_permission  # type: ignore[assignment]
 
 
-class IndicatorAdmin(NoDeleteMixin, admin.ModelAdmin):
+class IndicatorAdmin(NoDeleteMixin, GuardedModelAdmin):
     list_display = ("code", "name_zh", "weight", "level", "adds", "edition")
     list_filter = ("edition", "level", "adds")
     search_fields = ("code", "name_zh", "name_en")
@@ -138,7 +144,7 @@ class IndicatorAdmin(NoDeleteMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
 
-class EvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyMixin, GuardedModelAdmin):
     list_display = ("subject", "score", "grade", "evaluated_at", "edition")
     list_filter = ("grade", "edition")
     list_select_related = ("subject", "edition")
@@ -148,7 +154,7 @@ class EvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
-class ScoreHistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ScoreHistoryAdmin(ReadOnlyMixin, GuardedModelAdmin):
     list_display = ("subject", "score", "grade", "at", "edition")
     list_select_related = ("subject", "edition")
     raw_id_fields = ("subject",)

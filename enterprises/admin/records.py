@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.admin.base import (
     CappedCountPaginator,
+    GuardedModelAdmin,
     NoDeleteMixin,
     add_form_errors,
     is_unrestricted,
@@ -93,7 +94,7 @@ class CreditRecordForm(forms.ModelForm):
         return cleaned
 
 
-class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
+class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     form = CreditRecordForm
     import_spec = imports.RECORDS
     import_label = _("Import records")

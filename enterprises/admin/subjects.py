@@ -11,12 +11,22 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.base import CappedCountPaginator, NoDeleteMixin, is_administrator, request_actor
+from core.admin.base import (
+    CappedCountPaginator,
+    GuardedModelAdmin,
+    NoDeleteMixin,
+    is_administrator,
+    register_secret_fields,
+    request_actor,
+)
 from enterprises import imports, services
 from enterprises.models import FormerName, Subject
 from enterprises.uscc import looks_like_uscc, normalize_uscc
 
 from .bulk_import import ImportAdminMixin
+
+# Masked for everyone but administrators, so never a URL filter of anyone else (rules.md §11.1).
+register_secret_fields(Subject, "id_number")
 
 # --- Credit subjects --------------------------------------------------------------------
 
@@ -85,7 +95,7 @@ _REGISTRATION_FIELDS = tuple(
 )
 
 
-class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
+class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     form = SubjectForm
     import_spec = imports.SUBJECTS
     import_label = _("Import subjects")
@@ -194,7 +204,7 @@ class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, admin.ModelAdmin):
 # --- Reference data ----------------------------------------------------------------------
 
 
-class RegionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class RegionAdmin(NoDeleteMixin, GuardedModelAdmin):
     list_display = ("code", "name_zh", "name_en", "level", "parent")
     list_filter = ("level",)
     list_select_related = ("parent",)
@@ -202,6 +212,6 @@ class RegionAdmin(NoDeleteMixin, admin.ModelAdmin):
     raw_id_fields = ("parent",)
 
 
-class IndustryAdmin(NoDeleteMixin, admin.ModelAdmin):
+class IndustryAdmin(NoDeleteMixin, GuardedModelAdmin):
     list_display = ("code", "name_zh", "name_en")
     search_fields = ("code", "name_zh", "name_en")

@@ -224,10 +224,16 @@ class Subject(models.Model):
     @property
     def masked_id_number(self) -> str:
         """Personal data masked for public display: first 4 and last 2 characters."""
-        value = self.id_number
-        if len(value) <= 6:
-            return "*" * len(value)
-        return value[:4] + "*" * (len(value) - 6) + value[-2:]
+        return mask_id_number(self.id_number)
+
+
+def mask_id_number(value: str) -> str:
+    """An identity number as officials other than administrators see it, and as the audit
+    trail stores it: first 4 and last 2 characters (rules.md §11.1). Masking a masked
+    number changes nothing."""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
 
 
 class FormerName(models.Model):
