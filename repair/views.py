@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -241,15 +242,17 @@ def workbench_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @staff_member_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """Uploaded documents are read only by officials of the case."""
+    """Uploaded documents are read only by officials of the case (docs/rules.md §11.1),
+    always as a download of the type their content shows, under a safe name with that
+    type's extension, never rendered by the browser (docs/rules.md §8.7)."""
     case = _case_for(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
-    path = services.attachment_path(attachment)
-    if not path.exists():
+    download = services.attachment_for_download(attachment)
+    if download is None:
         raise Http404
-    return FileResponse(
-        path.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
+    response = FileResponse(download.path.open("rb"), content_type=download.content_type)
+    response["Content-Disposition"] = download.content_disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response

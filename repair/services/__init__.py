@@ -46,7 +46,13 @@ from .repairs import (
     repair_mark_incomplete,
     repair_resubmit,
 )
-from .uploads import attachment_path, upload_check
+from .uploads import (
+    AttachmentDownload,
+    attachment_download_names,
+    attachment_for_download,
+    attachment_path,
+    upload_check,
+)
 
 __all__ = [
     "CARRY_OUT_DAYS",
@@ -63,9 +69,12 @@ __all__ = [
     "REMINDER_JOB",
     "REMIND_WITHIN_DAYS",
     "REPAIR_BAN_YEARS",
+    "AttachmentDownload",
     "CaseNotAllowed",
     "ExpiryResult",
     "applicant_subject",
+    "attachment_download_names",
+    "attachment_for_download",
     "attachment_path",
     "audit_change",
     "case_deadlines_remind",
