@@ -8,11 +8,13 @@ comes from one ``random.Random`` stream, and the services run under a clock pinn
 moments before the as-of date (they stamp publication and draw times with
 ``timezone.now``), so a run on any day gives the same history.
 
-Three plans: a non-targeted one of the market regulator, all results published; a
-targeted one (manufacturing) with one recent result still to publish; and a targeted one
-(medium-sized manufacturers) with results whose publication is overdue, so the public
-page shows the flag. Grade-targeted plans are not seeded: grades exist only after
-``manage.py rescore``, which runs after the seed.
+Three plans: a non-targeted one of the market regulator, all results published (a
+stratified draw, docs/rules.md §9.2: its sample size is spread over the grade strata by the
+default shares per grade); a targeted one (manufacturing) with one recent result still to
+publish; and a targeted one (medium-sized manufacturers) with results whose publication is
+overdue, so the public page shows the flag. Grade-targeted plans are not seeded: grades
+exist only after ``manage.py rescore``, which runs after the seed, so every subject of the
+stratified draw counts as grade C.
 """
 
 from __future__ import annotations

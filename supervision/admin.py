@@ -1,4 +1,5 @@
-"""Officials' admin of “two randoms, one public”: pools, weights, plans, draws, results.
+"""Officials' admin of “two randoms, one public”: pools, shares per grade, plans, draws,
+results.
 
 Publishing plans, drawing and publishing draws are admin actions that call the services;
 draws are read-only (a published draw is never changed; a redraw is a new draw)."""
@@ -15,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
+from core.admin.base import GuardedModelAdmin
 from core.exceptions import DomainError
 from enterprises.models import CreditCommitment
 
 from . import services
-from .models import Conflict, Draw, GradeWeight, Inspection, InspectionPlan, Inspector, KeyIndustry
+from .models import Conflict, Draw, GradeShare, Inspection, InspectionPlan, Inspector, KeyIndustry
 
 
 def _refusal(error: Exception) -> str:
@@ -35,7 +37,7 @@ class ConflictInline(admin.TabularInline):
 
 
 @admin.register(Inspector)
-class InspectorAdmin(admin.ModelAdmin):
+class InspectorAdmin(GuardedModelAdmin):
     list_display = ["name", "department", "active"]
     list_filter = ["department", "active"]
     search_fields = ["name"]
@@ -43,23 +45,26 @@ class InspectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(GuardedModelAdmin):
     list_display = ["inspector", "subject", "reason", "declared_on"]
     autocomplete_fields = ["subject", "inspector"]
 
 
-@admin.register(GradeWeight)
-class GradeWeightAdmin(admin.ModelAdmin):
-    list_display = ["grade", "weight"]
+@admin.register(GradeShare)
+class GradeShareAdmin(GuardedModelAdmin):
+    """Default shares drawn per grade stratum by non-targeted plans (rules.md §9.2); a
+    plan's own shares override them."""
+
+    list_display = ["grade", "share"]
 
 
 @admin.register(KeyIndustry)
-class KeyIndustryAdmin(admin.ModelAdmin):
+class KeyIndustryAdmin(GuardedModelAdmin):
     list_display = ["industry", "note"]
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(admin.ModelAdmin):
+class InspectionPlanAdmin(GuardedModelAdmin):
     list_display = ["title", "department", "period_start", "period_end", "targeted", "status"]
     list_filter = ["status", "targeted", "department"]
     readonly_fields = ["status", "published_at"]
@@ -102,7 +107,7 @@ class InspectionInline(admin.TabularInline):
 
 
 @admin.register(Draw)
-class DrawAdmin(admin.ModelAdmin):
+class DrawAdmin(GuardedModelAdmin):
     list_display = ["__str__", "created_at", "created_by_label", "published", "supersedes"]
     list_filter = ["published"]
     inlines = [InspectionInline]
@@ -128,7 +133,7 @@ class DrawAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(GuardedModelAdmin):
     list_display = ["subject", "draw", "inspected_on", "outcome", "published_on"]
     list_filter = ["outcome"]
     fields = ["draw", "subject", "inspectors", "inspected_on", "outcome", "findings"]
@@ -165,7 +170,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditCommitment)
-class CreditCommitmentAdmin(admin.ModelAdmin):
+class CreditCommitmentAdmin(GuardedModelAdmin):
     """Commitments are entered here; fulfilment is recorded by the accepting unit through
     the action, and an unkept one is processed by the nightly job."""
 

@@ -1,10 +1,11 @@
 """“Two randoms, one public” (双随机、一公开, rules.md §9): pools of inspectors
-and inspection objects, inspection plans, reproducible risk-weighted draws and published
-inspection results."""
+and inspection objects, inspection plans, reproducible draws stratified by credit grade and
+published inspection results."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,21 +102,70 @@ class Conflict(models.Model):
         return f"{self.inspector} × {self.subject}"
 
 
-class GradeWeight(models.Model):
-    """Relative selection weight per credit grade: the lower the grade, the likelier the
-    draw ("the trustworthy are not disturbed"). Defaults A 1, B 2, C 3, D 4, E 6
-    (migration 0001); a subject without an evaluation counts as C."""
+# Share of each grade stratum drawn by a non-targeted plan (rules.md §9.2): the lower the
+# grade, the larger the share. Documented defaults; the table GradeShare (seeded by
+# migration 0002) and a plan's own ``grade_shares`` are what count.
+DEFAULT_GRADE_SHARES: dict[str, Decimal] = {
+    "A": Decimal("0.03"),
+    "B": Decimal("0.05"),
+    "C": Decimal("0.10"),
+    "D": Decimal("0.20"),
+    "E": Decimal("0.30"),
+}
+
+
+class GradeShare(models.Model):
+    """Default share of a grade stratum drawn by a non-targeted plan (rules.md §9.2),
+    e.g. C 0.10: one subject in ten of grade C. A plan may set its own shares."""
 
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, unique=True)
-    weight = models.PositiveIntegerField(_("weight"), validators=[MinValueValidator(1)])
+    share = models.DecimalField(
+        _("share"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Share of the subjects of this grade to draw, from 0 to 1, e.g. 0.05."),
+    )
 
     class Meta:
-        verbose_name = _("selection weight per grade")
-        verbose_name_plural = _("selection weights per grade")
+        verbose_name = _("selection share per grade")
+        verbose_name_plural = _("selection shares per grade")
         ordering = ["grade"]
 
     def __str__(self) -> str:
-        return f"{self.grade}: {self.weight}"
+        return f"{self.grade}: {self.share}"
+
+
+def grade_shares_parse(value: object) -> dict[str, Decimal]:
+    """A plan's ``grade_shares`` as {grade: Decimal}; ValidationError (translated, one
+    message per fault) when a key is not a grade A–E or a share is not a number in [0, 1]."""
+    if value in (None, "", {}):
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _('Give the shares per grade as an object, e.g. {"A": 0.03, "E": 0.3}.')
+        )
+    shares: dict[str, Decimal] = {}
+    faults = []
+    for grade, raw in value.items():
+        if grade not in Grade.values:
+            faults.append(
+                _("“%(grade)s” is not a grade; grades are letters A to E.") % {"grade": grade}
+            )
+            continue
+        try:
+            share = None if isinstance(raw, bool) else Decimal(str(raw))
+        except InvalidOperation:
+            share = None
+        if share is None or not share.is_finite() or not Decimal(0) <= share <= Decimal(1):
+            faults.append(
+                _("The share of grade %(grade)s must be a number from 0 to 1.") % {"grade": grade}
+            )
+            continue
+        shares[grade] = share
+    if faults:
+        raise ValidationError(faults)
+    return shares
 
 
 class KeyIndustry(models.Model):
@@ -174,6 +224,16 @@ class InspectionPlan(models.Model):
     grades = models.CharField(
         _("grades"), max_length=5, blank=True, help_text=_("Grades to include, e.g. DE.")
     )
+    grade_shares = models.JSONField(
+        _("shares per grade"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Non-targeted plans: the share of each grade drawn, e.g. {"A": 0.03, "E": 0.3}; '
+            "grades left out take the default shares per grade. With a sample size or ratio, "
+            "that total is spread over the grades in proportion to the shares."
+        ),
+    )
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
     sample_ratio = models.DecimalField(
         _("sample ratio"),
@@ -211,8 +271,19 @@ class InspectionPlan(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if self.sample_size is None and self.sample_ratio is None:
+        if self.targeted and self.sample_size is None and self.sample_ratio is None:
+            # Non-targeted plans may leave both empty: the shares per grade decide (rules.md §9.2).
             errors["sample_size"] = _("Give a sample size or a sample ratio.")
+        try:
+            grade_shares_parse(self.grade_shares)
+        except ValidationError as error:
+            errors["grade_shares"] = error.messages
+        else:
+            if self.targeted and self.grade_shares:
+                errors["grade_shares"] = _(
+                    "Shares per grade apply to non-targeted plans; a targeted plan draws its "
+                    "sample uniformly."
+                )
         if self.grades and set(self.grades) - set(Grade.values):
             errors["grades"] = _("Grades are letters A to E, e.g. DE.")
         if not self.targeted and (
@@ -227,6 +298,15 @@ class InspectionPlan(models.Model):
             errors["period_end"] = _("The period cannot end before it starts.")
         if errors:
             raise ValidationError(errors)
+
+
+class DrawMethod(models.TextChoices):
+    """How a draw chose its objects, as its pool snapshot records it (rules.md §9.2)."""
+
+    STRATIFIED = "stratified", _("Stratified by credit grade")
+    UNIFORM = "uniform", _("Uniform within the pool")
+    # Draws made before the stratified rule record no method.
+    WEIGHTED = "weighted", _("Weighted by credit grade")
 
 
 class DrawQuerySet(models.QuerySet["Draw"]):
@@ -281,6 +361,15 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} #{self.pk}"
+
+    @property
+    def method(self) -> str:
+        """The method the pool snapshot records; none recorded: a weighted draw."""
+        return str((self.pool or {}).get("method") or DrawMethod.WEIGHTED)
+
+    @property
+    def method_label(self) -> str:
+        return str(DrawMethod(self.method).label)
 
 
 class Outcome(models.TextChoices):

@@ -4,9 +4,14 @@ published results; never an unpublished outcome or finding)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
-from .models import Draw, Inspection, InspectionPlan, Inspector, PlanStatus
+from enterprises.models import Grade
+
+from .models import Draw, DrawMethod, Inspection, InspectionPlan, Inspector, PlanStatus
 
 
 def public_plans() -> QuerySet[InspectionPlan]:
@@ -19,6 +24,29 @@ def public_plans() -> QuerySet[InspectionPlan]:
 
 def public_draws() -> QuerySet[Draw]:
     return Draw.objects.public().select_related("plan__department").order_by("-created_at")
+
+
+def draw_strata(draw: Draw) -> list[dict[str, Any]]:
+    """Per grade stratum of a stratified draw (rules.md §9.2): the share, how many
+    candidates the stratum had and how many it gave. Empty for other methods. Only counts
+    and shares: nothing of the pool a published draw does not already show."""
+    pool = draw.pool or {}
+    if pool.get("method") != DrawMethod.STRATIFIED:
+        return []
+    drawn = (draw.result or {}).get("strata", {})
+    rows = []
+    for grade in Grade.values:
+        share = Decimal(str(pool["shares"][grade]))
+        rows.append(
+            {
+                "grade": grade,
+                "share": format(share.normalize(), "f"),
+                "percent": format((share * 100).normalize(), "f"),
+                "size": int(pool["strata"].get(grade, 0)),
+                "drawn": int(drawn.get(grade, 0)),
+            }
+        )
+    return rows
 
 
 def drawn_objects() -> QuerySet[Inspection]:

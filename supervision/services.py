@@ -2,9 +2,10 @@
 credit-commitment lifecycle (rules.md §10).
 
 A draw is reproducible: its seed is derived from public plan data, the pool it drew from
-is stored as a snapshot, and ``draw_select`` — a pure function of (seed, snapshot) —
-gives the result; ``draw_replay`` runs it again. Effects on credit information go
-through ``enterprises.services`` (``record_create``); every step is audited.
+is stored as a snapshot (with the method it was drawn by), and ``draw_select`` — a pure
+function of (seed, snapshot) — gives the result; ``draw_replay`` runs it again. Effects on
+credit information go through ``enterprises.services`` (``record_create``); every step is
+audited.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,16 +44,19 @@ from enterprises.services import record_create
 from rules.kinds import RecordKind
 
 from .models import (
+    DEFAULT_GRADE_SHARES,
     SCALE_BOUNDS,
     Conflict,
     Draw,
-    GradeWeight,
+    DrawMethod,
+    GradeShare,
     Inspection,
     InspectionPlan,
     Inspector,
     KeyIndustry,
     Outcome,
     PlanStatus,
+    grade_shares_parse,
 )
 
 log = logging.getLogger(__name__)
@@ -61,8 +67,8 @@ log = logging.getLogger(__name__)
 YEARLY_CAP = 2
 # Grade of a subject without an evaluation (natural persons, newcomers): the middle one.
 UNRATED_GRADE = Grade.C
-# Documented defaults; the table GradeWeight (seeded by migration 0001) is what counts.
-DEFAULT_WEIGHTS = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 6}
+# Grade strata in the order a stratified draw visits them (rules.md §9.2).
+GRADES: tuple[str, ...] = tuple(Grade.values)
 _INACTIVE_STATUSES = (Subject.RegistrationStatus.REVOKED, Subject.RegistrationStatus.CANCELLED)
 
 
@@ -86,10 +92,11 @@ def _user_of(actor: Actor) -> Any:
 def weighted_sample(rng: random.Random, items: Sequence[Sequence[Any]], n: int) -> list[int]:
     """Weighted sampling without replacement (Efraimidis–Spirakis, 2006).
 
-    Each item ``(id, weight)`` gets the key ``log(u) / weight`` with ``u`` uniform in
-    (0, 1]; the ``n`` largest keys win. For ``n == 1`` an item wins with probability
-    ``weight / sum(weights)`` exactly. Items are visited in the given order, so the same
-    ``rng`` state and list give the same sample.
+    Only replays draws made before the stratified rule (rules.md §9.2: their pools record
+    no method and give each subject its grade's weight). Each item ``(id, weight)`` gets
+    the key ``log(u) / weight`` with ``u`` uniform in (0, 1]; the ``n`` largest keys win.
+    Items are visited in the given order, so the same ``rng`` state and list give the same
+    sample.
     """
     if n <= 0:
         return []
@@ -101,17 +108,100 @@ def weighted_sample(rng: random.Random, items: Sequence[Sequence[Any]], n: int) 
     return [item_id for _key, _pos, item_id in keyed[:n]]
 
 
+def share_text(share: Decimal | Fraction | str) -> str:
+    """A share as stored in a pool snapshot: an exact decimal string, e.g. "0.03"."""
+    return format(Decimal(str(share)).normalize(), "f")
+
+
+def stratum_quotas(
+    sizes: Mapping[str, int], shares: Mapping[str, Any], total: int | None
+) -> dict[str, int]:
+    """How many subjects each grade stratum gives to a non-targeted draw (rules.md §9.2).
+
+    Without ``total``: share × stratum size, rounded half up. With ``total`` (the plan's
+    sample size or ratio): that many, spread over the strata in proportion to share ×
+    stratum size by largest remainders (a tie goes to the lower grade); a stratum whose
+    part reaches its size gives all its subjects and the rest is spread over the others.
+    A stratum with share 0 gives nobody. Exact rational arithmetic, so the same snapshot
+    gives the same quotas anywhere.
+    """
+    share = {g: Fraction(str(shares.get(g, 0))) for g in GRADES}
+    size = {g: int(sizes.get(g, 0)) for g in GRADES}
+    if total is None:
+        half = Fraction(1, 2)
+        return {g: min(size[g], math.floor(share[g] * size[g] + half)) for g in GRADES}
+    quotas = dict.fromkeys(GRADES, 0)
+    open_strata = [g for g in GRADES if size[g] > 0 and share[g] > 0]
+    remaining = min(int(total), sum(size[g] for g in open_strata))
+    while remaining > 0:  # ends: each pass fills a stratum or settles the rest
+        weight = sum(share[g] * size[g] for g in open_strata)
+        ideal = {g: remaining * share[g] * size[g] / weight for g in open_strata}
+        full = [g for g in open_strata if ideal[g] >= size[g]]
+        for g in full:
+            quotas[g] = size[g]
+            remaining -= size[g]
+            open_strata.remove(g)
+        if full:
+            continue
+        for g in open_strata:
+            quotas[g] = math.floor(ideal[g])
+        left = remaining - sum(quotas[g] for g in open_strata)
+        by_remainder = sorted(
+            open_strata, key=lambda g: (ideal[g] - quotas[g], GRADES.index(g)), reverse=True
+        )
+        for g in by_remainder[:left]:
+            quotas[g] += 1
+        remaining = 0
+    return quotas
+
+
+def _stratum_sizes(subjects: Sequence[Sequence[Any]]) -> dict[str, int]:
+    sizes = dict.fromkeys(GRADES, 0)
+    for _pk, grade in subjects:
+        sizes[str(grade)] += 1
+    return sizes
+
+
+def _select_subjects(
+    rng: random.Random, pool: Mapping[str, Any]
+) -> tuple[list[int], dict[str, int] | None]:
+    """The drawn subjects in draw order, and for a stratified draw the count per grade."""
+    method = pool.get("method") or DrawMethod.WEIGHTED
+    if method == DrawMethod.WEIGHTED:
+        return weighted_sample(rng, pool["subjects"], int(pool["size"])), None
+    if method == DrawMethod.UNIFORM:
+        ids = [int(pk) for pk, _grade in pool["subjects"]]
+        return rng.sample(ids, min(int(pool["size"]), len(ids))), None
+    if method == DrawMethod.STRATIFIED:
+        quotas = stratum_quotas(_stratum_sizes(pool["subjects"]), pool["shares"], pool["total"])
+        chosen: list[int] = []
+        for grade in GRADES:
+            stratum = [int(pk) for pk, g in pool["subjects"] if g == grade]
+            chosen += rng.sample(stratum, quotas[grade])
+        return chosen, quotas
+    raise DrawError(_("Unknown draw method %(method)s.") % {"method": method}, field="pool")
+
+
 def draw_select(*, seed: str, pool: Mapping[str, Any]) -> dict[str, Any]:
     """The result of a draw from its seed and pool snapshot (a pure function).
 
-    ``pool``: ``subjects`` [[id, weight], …], ``inspectors`` [id, …], ``conflicts``
-    [[inspector, subject], …], ``previous`` {subject: [inspector, …]} (the subject's last
-    inspection), ``size`` and ``per_object``. Inspectors are drawn uniformly from those
-    without a conflict, and never as exactly the previous set.
+    ``pool``: ``method`` (rules.md §9.2), ``subjects`` [[id, grade], …] in id order,
+    ``inspectors`` [id, …], ``conflicts`` [[inspector, subject], …], ``previous``
+    {subject: [inspector, …]} (the subject's last inspection), ``per_object``, and:
+
+    - ``stratified`` (non-targeted plans): ``shares`` {grade: "0.03", …} and ``total``
+      (the plan's sample size, or null); each grade stratum, A to E, gives
+      ``stratum_quotas`` subjects drawn uniformly without replacement;
+    - ``uniform`` (targeted plans): ``size`` subjects drawn uniformly without replacement;
+    - no method (draws made before the stratified rule): ``subjects`` [[id, weight], …]
+      and ``size``, drawn by ``weighted_sample``.
+
+    Inspectors are then drawn uniformly from those without a conflict, and never as
+    exactly the previous set, object by object in draw order.
     """
     rng = random.Random(seed)
     per_object = int(pool["per_object"])
-    chosen_subjects = weighted_sample(rng, pool["subjects"], int(pool["size"]))
+    chosen_subjects, quotas = _select_subjects(rng, pool)
     conflicts = {(int(i), int(s)) for i, s in pool.get("conflicts", [])}
     previous = {int(s): set(ids) for s, ids in pool.get("previous", {}).items()}
     inspectors = [int(i) for i in pool["inspectors"]]
@@ -135,16 +225,23 @@ def draw_select(*, seed: str, pool: Mapping[str, Any]) -> dict[str, Any]:
         while set(team) == last:  # ends: another set exists (checked above)
             team = rng.sample(eligible, per_object)
         objects.append({"subject": subject_id, "inspectors": sorted(team)})
-    return {"objects": objects}
+    result: dict[str, Any] = {"objects": objects}
+    if quotas is not None:
+        result["strata"] = quotas
+    return result
 
 
 # --- Pools ---------------------------------------------------------------------------------
 
 
-def grade_weights() -> dict[str, int]:
-    weights = dict(DEFAULT_WEIGHTS)
-    weights.update(dict(GradeWeight.objects.values_list("grade", "weight")))
-    return weights
+def grade_shares(plan: InspectionPlan | None = None) -> dict[str, Decimal]:
+    """Share drawn per grade stratum (rules.md §9.2): the defaults, the GradeShare table
+    over them, and the plan's own ``grade_shares`` over both."""
+    shares = dict(DEFAULT_GRADE_SHARES)
+    shares.update(GradeShare.objects.values_list("grade", "share"))
+    if plan is not None:
+        shares.update(grade_shares_parse(plan.grade_shares))
+    return shares
 
 
 def _current_inspections(*, exclude_draw: Draw | None) -> Any:
@@ -215,19 +312,34 @@ def pool_build(
     capped = _capped_subjects(year=year, exclude_draw=exclude_draw) & ids
     if capped:
         ids -= capped - _exempt_subjects(capped, on=day)
-    weights = grade_weights()
-    subjects = [[pk, weights[grades.get(pk, UNRATED_GRADE)]] for pk in sorted(ids)]
+    subjects = [[pk, grades.get(pk, UNRATED_GRADE)] for pk in sorted(ids)]
+    total: int | None = None
     if plan.sample_size is not None:
-        size = plan.sample_size
+        total = plan.sample_size
+    elif plan.sample_ratio is not None:
+        total = math.ceil(Fraction(str(plan.sample_ratio)) * len(subjects))
+    method: dict[str, Any]
+    if plan.targeted:
+        # Targeted: the filtered pool, every subject the same chance (rules.md §9.2).
+        method = {"method": DrawMethod.UNIFORM.value, "size": min(total or 0, len(subjects))}
     else:
-        size = math.ceil(float(plan.sample_ratio or 0) * len(subjects))
-    size = min(size, len(subjects))
+        # Non-targeted: each grade stratum its share, uniformly within it (rules.md §9.2).
+        shares = {g: share_text(v) for g, v in grade_shares(plan).items()}
+        sizes = _stratum_sizes(subjects)
+        quotas = stratum_quotas(sizes, shares, total)
+        method = {
+            "method": DrawMethod.STRATIFIED.value,
+            "shares": shares,
+            "strata": sizes,
+            "total": total,
+            "size": sum(quotas.values()),
+        }
     inspectors = sorted(
         inspector.pk
         for inspector in Inspector.objects.filter(department=plan.department, active=True)
         if inspector.competent_for(plan.competence)
     )
-    drawn = [pk for pk, _w in subjects]
+    drawn = [pk for pk, _grade in subjects]
     conflicts = sorted(
         [i, s]
         for i, s in Conflict.objects.filter(
@@ -246,13 +358,12 @@ def pool_build(
         if key not in previous:
             previous[key] = sorted(i.pk for i in inspection.inspectors.all())
     return {
+        **method,
         "subjects": subjects,
         "inspectors": inspectors,
         "conflicts": conflicts,
         "previous": previous,
-        "size": size,
         "per_object": plan.inspectors_per_object,
-        "weights": weights,
         "year": year,
     }
 
@@ -354,7 +465,8 @@ def draw_create(
 
 
 def draw_replay(draw: Draw) -> dict[str, Any]:
-    """Recompute a draw from its recorded seed and pool snapshot (equals ``draw.result``)."""
+    """Recompute a draw from its recorded seed and pool snapshot (equals ``draw.result``),
+    by the method the snapshot records; a snapshot without one is a weighted draw."""
     return draw_select(seed=draw.seed, pool=draw.pool)
 
 

@@ -38,6 +38,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "draw": draws.get(plan.pk),
             "objects": rows.get(draws[plan.pk].pk, []) if plan.pk in draws else [],
+            "strata": queries.draw_strata(draws[plan.pk]) if plan.pk in draws else [],
         }
         for plan in plans
     ]

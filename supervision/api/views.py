@@ -11,7 +11,12 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
@@ -49,6 +54,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "region_prefix",
             "scale",
             "grades",
+            "grade_shares",
             "sample_size",
             "sample_ratio",
             "inspectors_per_object",
@@ -56,7 +62,21 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
+class StratumSerializer(serializers.Serializer):
+    grade = serializers.CharField()
+    share = serializers.CharField(help_text=_("Share of the grade drawn, e.g. 0.03."))
+    size = serializers.IntegerField(help_text=_("Subjects of this grade in the pool."))
+    drawn = serializers.IntegerField(help_text=_("Subjects of this grade drawn."))
+
+
 class DrawSerializer(serializers.ModelSerializer):
+    method = serializers.CharField(
+        read_only=True, help_text=_("How the objects were drawn: stratified, uniform or weighted.")
+    )
+    strata = serializers.SerializerMethodField(
+        help_text=_("Stratified draws: the share, pool size and count drawn per grade.")
+    )
+
     class Meta:
         model = Draw
         fields = [
@@ -64,12 +84,21 @@ class DrawSerializer(serializers.ModelSerializer):
             "plan",
             "seed",
             "seed_source",
+            "method",
+            "strata",
             "pool",
             "result",
             "created_at",
             "reason",
             "supersedes",
             "published_at",
+        ]
+
+    @extend_schema_field(StratumSerializer(many=True))
+    def get_strata(self, draw: Draw) -> list[dict[str, Any]]:
+        return [
+            {key: row[key] for key in ("grade", "share", "size", "drawn")}
+            for row in queries.draw_strata(draw)
         ]
 
 

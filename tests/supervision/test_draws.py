@@ -1,9 +1,9 @@
-"""Two randoms, one public (rules.md §9): weighted, capped, conflict-free, reproducible draws."""
+"""Two randoms, one public (rules.md §9): stratified by grade, capped, conflict-free,
+reproducible draws."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import Counter
 
 import pytest
@@ -20,7 +20,6 @@ from supervision.models import (
     KeyIndustry,
 )
 from supervision.services import (
-    DEFAULT_WEIGHTS,
     YEARLY_CAP,
     DrawError,
     draw_create,
@@ -28,45 +27,16 @@ from supervision.services import (
     draw_replay,
     draw_select,
     plan_publish,
-    weighted_sample,
 )
 from tests.factories import DepartmentFactory, SubjectFactory
 
 D = dt.date
 
 
-def test_selection_rate_of_e_to_a_matches_the_weight_ratio_over_10000_draws():
-    # One object per draw: an item then wins with probability weight / total exactly, so
-    # the per-subject rate ratio E:A estimates the weight ratio without bias.
-    pool = [[i, DEFAULT_WEIGHTS["A"]] for i in range(20)]
-    pool += [[100 + i, DEFAULT_WEIGHTS["E"]] for i in range(20)]
-    rng = random.Random("statistical-test")
-    wins: Counter[str] = Counter()
-    draws = 10_000
-    for _ in range(draws):
-        (winner,) = weighted_sample(rng, pool, 1)
-        wins["E" if winner >= 100 else "A"] += 1
-    ratio = wins["E"] / wins["A"]
-    expected = DEFAULT_WEIGHTS["E"] / DEFAULT_WEIGHTS["A"]
-    # A-wins ~ Binomial(10000, 1/7): sd ≈ 35 on ≈ 1429, so ±10 % is about 4 sd.
-    assert abs(ratio - expected) / expected < 0.10, wins
-
-
-def test_samples_larger_than_one_still_favour_low_grades_and_never_repeat():
-    pool = [[i, 1] for i in range(50)] + [[100 + i, 6] for i in range(50)]
-    rng = random.Random(7)
-    e_hits = a_hits = 0
-    for _ in range(2000):
-        sample = weighted_sample(rng, pool, 5)
-        assert len(set(sample)) == 5
-        e_hits += sum(1 for s in sample if s >= 100)
-        a_hits += sum(1 for s in sample if s < 100)
-    assert e_hits > 4 * a_hits
-
-
 def test_pure_draw_never_gives_an_inspector_with_a_conflict_nor_the_previous_pair():
     pool = {
-        "subjects": [[s, 1] for s in range(1, 31)],
+        "method": "uniform",
+        "subjects": [[s, "C"] for s in range(1, 31)],
         "inspectors": [10, 11, 12, 13],
         "conflicts": [[10, s] for s in range(1, 31)] + [[11, 5]],
         "previous": {"7": [11, 12]},
@@ -163,15 +133,15 @@ def test_nobody_exceeds_the_yearly_cap_except_key_industry_and_black_listed(depa
     assert draw.inspections.count() == 4
 
 
-def test_grade_from_the_evaluation_weights_the_pool(department, inspectors):
+def test_grade_from_the_evaluation_sets_the_stratum_and_unrated_counts_as_c(department, inspectors):
     rated = SubjectFactory()
     unrated = SubjectFactory()
     subject_rescore(subject_id=rated.pk)
     grade = Evaluation.objects.get(subject=rated).grade
     draw = draw_create(actor=_actor(), plan=_plan(department, size=1))
-    weights = dict(map(tuple, draw.pool["subjects"]))
-    assert weights[rated.pk] == DEFAULT_WEIGHTS[grade]
-    assert weights[unrated.pk] == DEFAULT_WEIGHTS["C"]
+    grades = dict(map(tuple, draw.pool["subjects"]))
+    assert grades[rated.pk] == grade
+    assert grades[unrated.pk] == "C"
 
 
 def test_a_redraw_is_a_new_audited_draw_with_a_reason(department, inspectors):

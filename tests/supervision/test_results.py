@@ -197,7 +197,7 @@ def test_admin_pages_and_draw_action(client, drawn):
         f"/admin/supervision/draw/{draw.pk}/change/",
         "/admin/supervision/inspection/",
         "/admin/supervision/inspector/",
-        "/admin/supervision/gradeweight/",
+        "/admin/supervision/gradeshare/",
         "/admin/enterprises/creditcommitment/",
     ]:
         assert client.get(url).status_code == 200, url
