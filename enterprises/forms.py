@@ -13,7 +13,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import CommitmentType, Department, Grade, Industry, Region, Subject
+from .models import (
+    CommitmentType,
+    CreditCommitment,
+    Department,
+    Grade,
+    Industry,
+    Region,
+    Subject,
+)
 
 LIST_CHOICES = [("red", _("On a red list")), ("black", _("On a black list"))]
 MAX_QUERY_LENGTH = 100
@@ -171,7 +179,11 @@ class CommitmentFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         english = _english()
-        units = Department.objects.filter(commitments__isnull=False).distinct().order_by("code")
+        # Units that accepted a published commitment: a unit whose commitments are all
+        # partly public or government-only is not named (rules.md §3.5).
+        units = Department.objects.filter(
+            pk__in=CreditCommitment.objects.public().values("accepting_unit_id")
+        ).order_by("code")
         unit_field: Any = self.fields["unit"]
         unit_field.choices = [
             ("", _("Any")),

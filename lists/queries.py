@@ -1,6 +1,9 @@
 """Reads of lists shared by pages, the API, scoring and the check service.
 
-Only fully public entries of published lists leave here for the public (rules.md §3.5).
+Only fully public entries of published lists leave here for the public (rules.md §3.5,
+§3.7): every read below starts from ``ListEntry.objects.public()`` (through
+``active_entries``). A public page, form or API never reads ``ListEntry.objects`` itself;
+it asks here (``public_entries_of`` for one subject's entries).
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import CreditList, DisciplinaryMeasure, Label, ListEntry
@@ -93,21 +97,36 @@ def subject_active_entries(
     )
 
 
-def lists_overview(*, on: dt.date | None = None) -> QuerySet[CreditList]:
-    """Published lists with their count of entries in force and the last publication."""
-    day = on or timezone.localdate()
-    in_force = (
-        Q(entries__status=ListEntry.Status.LISTED)
-        & Q(entries__disclosure="public")
-        & Q(entries__listed_on__lte=day)
-        & (Q(entries__term_end__isnull=True) | Q(entries__term_end__gte=day))
+def public_entries_of(
+    subject_ids: Iterable[int], *, on: dt.date | None = None
+) -> QuerySet[ListEntry]:
+    """The list entries of these subjects that the public may see and name: in force on
+    ``on``, fully public, on a published list, of an organisation (rules.md §3.7), with
+    their list. The repair and objection pages offer these and nothing else."""
+    return (
+        active_entries(on=on)
+        .filter(subject_id__in=list(subject_ids))
+        .select_related("credit_list")
+        .order_by("credit_list__color", "credit_list__position", "-listed_on", "id")
     )
+
+
+def lists_overview(*, on: dt.date | None = None) -> QuerySet[CreditList]:
+    """Published lists with their count of entries in force and the last publication,
+    both over the public entries only (``active_entries``, rules.md §3.7)."""
+    in_force = active_entries(on=on).filter(credit_list=OuterRef("pk")).order_by()
     return (
         CreditList.objects.published()
         .select_related("authority")
         .annotate(
-            active_count=Count("entries", filter=in_force),
-            last_published=Max("entries__listed_on", filter=in_force),
+            active_count=Coalesce(
+                Subquery(
+                    in_force.values("credit_list").annotate(n=Count("id")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            last_published=Subquery(in_force.order_by("-listed_on").values("listed_on")[:1]),
         )
         .order_by("scope", "-color", "position", "slug")
     )

@@ -8,6 +8,13 @@ unless it is published permanently, the edition allows no repair, the subject is
 list it has been put on too often (e.g. twice) or a false repair commitment bars it
 (3 years). Obligations fulfilled is shown by the identifying unit's opinion attached to
 the application, not decided here.
+
+Two audiences, two entry points. ``records_eligibility`` / ``record_eligibility`` give
+the answer the public may be told (the file, the repair guide and form, the API, the
+submission): "listed too often" counts only list entries the public sees (rules.md §3.7),
+so a partly public or government-only entry never shows through a refusal (§3.5).
+``records_eligibility_for_officials`` counts every listed entry of the subject: the grant
+checks it again (§8.2).
 """
 
 from __future__ import annotations
@@ -73,19 +80,27 @@ def _active_bans(subject_ids: set[int], on: dt.date) -> dict[int, dt.date]:
     return bans
 
 
-def _listed_too_often(subject_ids: set[int]) -> set[int]:
-    """Subjects on a list (in force) at least as many times as the list bars repair for."""
+def _listed_too_often(subject_ids: set[int], *, day: dt.date, public: bool) -> set[int]:
+    """Subjects on a list (in force) at least as many times as the list bars repair for:
+    over the entries the public sees (rules.md §3.7), or over every listed entry for the
+    officials' answer."""
     from django.db.models import F
 
     from lists.models import ListEntry
+    from lists.queries import public_entries_of
 
+    entries = (
+        public_entries_of(subject_ids, on=day)
+        if public
+        else ListEntry.objects.filter(subject_id__in=subject_ids, status=ListEntry.Status.LISTED)
+    )
     return set(
-        ListEntry.objects.filter(
-            subject_id__in=subject_ids,
-            status=ListEntry.Status.LISTED,
+        entries.filter(
             credit_list__repair_forbidden_times_listed__isnull=False,
             times_listed__gte=F("credit_list__repair_forbidden_times_listed"),
-        ).values_list("subject_id", flat=True)
+        )
+        .order_by()
+        .values_list("subject_id", flat=True)
     )
 
 
@@ -106,7 +121,22 @@ def _finish(
 def records_eligibility(
     records: list[CreditRecord], *, on: dt.date | None = None
 ) -> dict[int, Eligibility]:
-    """Eligibility of each record, in a constant number of queries."""
+    """Eligibility of each record as the public may be told it (rules.md §3.7, §8.1),
+    in a constant number of queries."""
+    return _records_eligibility(records, on=on, public=True)
+
+
+def records_eligibility_for_officials(
+    records: list[CreditRecord], *, on: dt.date | None = None
+) -> dict[int, Eligibility]:
+    """Eligibility of each record counting every listed entry of its subject, whatever
+    its disclosure level: the grant's check (rules.md §8.2). Never shown to the public."""
+    return _records_eligibility(records, on=on, public=False)
+
+
+def _records_eligibility(
+    records: list[CreditRecord], *, on: dt.date | None, public: bool
+) -> dict[int, Eligibility]:
     from rules.publicity import jurisdiction_for_department
 
     from .models import RecordEdition, RuleEdition
@@ -123,7 +153,7 @@ def records_eligibility(
     )
     subject_ids = {r.subject_id for r in records}
     bans = _active_bans(subject_ids, day)
-    too_often = _listed_too_often(subject_ids)
+    too_often = _listed_too_often(subject_ids, day=day, public=public)
 
     def in_force(jurisdiction: str, when: dt.date) -> Any:
         # As rules.publicity.edition_in_force, over the editions already loaded.
@@ -147,6 +177,7 @@ def records_eligibility(
 
 
 def record_eligibility(record: CreditRecord, *, on: dt.date | None = None) -> Eligibility:
+    """One record's answer as the public may be told it (rules.md §3.7)."""
     return records_eligibility([record], on=on)[record.pk]
 
 
@@ -213,7 +244,9 @@ def _record(
 
 def entry_eligibility(entry: ListEntry, *, on: dt.date | None = None) -> Eligibility:
     """A list entry: removed early by repair only where its list allows it, not listed
-    too often, listed for the list's minimum time, and no false-commitment ban."""
+    too often, listed for the list's minimum time, and no false-commitment ban. The
+    answer is about this entry alone: shown to the public only for an entry the public
+    sees (``lists.queries.public_entries_of``)."""
     from lists.models import ListEntry
 
     day = on or timezone.localdate()

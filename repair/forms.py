@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import CreditRecord
 from enterprises.uscc import normalize_uscc
+from lists.models import ListEntry
+from lists.queries import public_entries_of
 
 from . import services
 from .models import Attachment, Decision, GreenChannel, Grounds
+from .queries import public_negative_records
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -77,7 +80,7 @@ class _Applicant(_FileChecked):
     )
     list_entries = forms.ModelMultipleChoiceField(
         label=_("List entries concerned"),
-        queryset=CreditRecord.objects.none(),
+        queryset=ListEntry.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -87,26 +90,23 @@ class _Applicant(_FileChecked):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from lists.models import ListEntry
-
         self.subject = _subject_for(self.data if self.is_bound else None, self.initial)
         if self.subject is not None:
-            self.fields["records"].queryset = (  # type: ignore[attr-defined]
-                CreditRecord.objects.public()
-                .filter(subject=self.subject, kind__in=_negative_kinds())
-                .select_related("department")
-                .order_by("-decision_date")
+            # Only what the public sees may be offered or chosen: a non-public id is
+            # refused like an id that does not exist (rules.md §3.5, §3.7).
+            self.fields["records"].queryset = public_negative_records(  # type: ignore[attr-defined]
+                self.subject
             )
-            self.fields["list_entries"].queryset = (  # type: ignore[attr-defined]
-                ListEntry.objects.filter(
-                    subject=self.subject, status=ListEntry.Status.LISTED
-                ).select_related("credit_list")
+            self.fields["list_entries"].queryset = public_entries_of(  # type: ignore[attr-defined]
+                [self.subject.pk]
             )
         self.fields["records"].label_from_instance = lambda r: (  # type: ignore[attr-defined]
             f"{r.decision_date:%Y-%m-%d} {r.title} ({r.document_number})"
         )
         self.fields["list_entries"].label_from_instance = lambda e: (  # type: ignore[attr-defined]
-            f"{e.credit_list.name_zh} {e.listed_on or ''}"
+            f"{e.credit_list.name_zh} {e.listed_on or ''} ({e.document_number})"
+            if e.document_number
+            else f"{e.credit_list.name_zh} {e.listed_on or ''}"
         )
 
     def clean(self) -> dict[str, Any]:
@@ -119,12 +119,6 @@ class _Applicant(_FileChecked):
             except ValidationError as error:
                 apply_errors(self, error)
         return cleaned
-
-
-def _negative_kinds() -> list[str]:
-    from rules.kinds import NEGATIVE_KINDS
-
-    return [str(k) for k in NEGATIVE_KINDS]
 
 
 class RepairApplicationForm(_Applicant):

@@ -1,5 +1,9 @@
 """Reads of the repair app shared by pages and the API: eligibility lookup, the
-officials' workbench and the public handling statistics."""
+officials' workbench and the public handling statistics.
+
+The public reads (the lookup, the forms' choices) start from ``CreditRecord.objects.public()``
+and ``lists.queries.public_entries_of`` only (rules.md §3.7); the workbench reads its
+department's cases whole (§11.2)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from django.db.models import F, IntegerField, QuerySet, Value, When
 from core.actors import Actor
 from enterprises.models import CreditRecord, Subject
 from enterprises.uscc import normalize_uscc
+from lists.queries import public_entries_of
 from rules.kinds import NEGATIVE_KINDS
 from rules.workdays import working_days_between
 
@@ -28,26 +33,28 @@ class Lookup:
     entries: list[tuple[Any, Any]]
 
 
-def repair_lookup(uscc: str, *, on: dt.date | None = None) -> Lookup | None:
-    """A subject's public negative records and list entries with their eligibility."""
-    from lists.models import ListEntry
-
-    code = normalize_uscc(uscc or "")
-    subject = Subject.objects.filter(uscc=code).first() if code else None
-    if subject is None:
-        return None
-    records = list(
+def public_negative_records(subject: Subject) -> QuerySet[CreditRecord]:
+    """The subject's negative records the public sees (rules.md §3.7), newest first: what
+    the repair guide answers for and the objection and repair forms offer."""
+    return (
         CreditRecord.objects.public()
         .filter(subject=subject, kind__in=[str(k) for k in NEGATIVE_KINDS])
         .select_related("department")
         .order_by("-decision_date", "-id")
     )
+
+
+def repair_lookup(uscc: str, *, on: dt.date | None = None) -> Lookup | None:
+    """A subject's public negative records and public list entries with their eligibility,
+    as the public may be told it: nothing partly public, government-only or of an
+    unpublished list is named or moves an answer (rules.md §3.5, §3.7)."""
+    code = normalize_uscc(uscc or "")
+    subject = Subject.objects.filter(uscc=code).first() if code else None
+    if subject is None:
+        return None
+    records = list(public_negative_records(subject))
     answers = records_eligibility(records, on=on)
-    entries = list(
-        ListEntry.objects.filter(subject=subject, status=ListEntry.Status.LISTED).select_related(
-            "credit_list"
-        )
-    )
+    entries = list(public_entries_of([subject.pk], on=on))
     return Lookup(
         subject=subject,
         records=[(r, answers[r.pk]) for r in records],

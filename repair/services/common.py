@@ -29,7 +29,12 @@ from enterprises.models import CreditRecord, Subject
 from repair import services as _package
 from rules.workdays import Deadline
 
-from ..eligibility import NOW, entry_eligibility, records_eligibility
+from ..eligibility import (
+    NOW,
+    entry_eligibility,
+    records_eligibility,
+    records_eligibility_for_officials,
+)
 from ..models import Case, CaseEvent, CaseKind, CaseState
 
 log = logging.getLogger("repair.services")  # one logger for the package
@@ -202,8 +207,14 @@ def _serious(records: Sequence[CreditRecord], entries: Sequence[Any]) -> bool:
     )
 
 
-def _check_eligible(records: Sequence[CreditRecord], entries: Sequence[Any], day: dt.date) -> None:
-    answers = records_eligibility(list(records), on=day)
+def _check_eligible(
+    records: Sequence[CreditRecord], entries: Sequence[Any], day: dt.date, *, officials: bool
+) -> None:
+    """Every record and entry eligible now. The applicant is answered as the public is
+    (only public list entries count, rules.md §3.7); the grant (``officials``) counts
+    every listed entry of the subject (§8.2)."""
+    check = records_eligibility_for_officials if officials else records_eligibility
+    answers = check(list(records), on=day)
     for record in records:
         answer = answers[record.pk]
         if answer.status != NOW:

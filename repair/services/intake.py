@@ -168,7 +168,7 @@ def repair_application_submit(
     2 working days (green channel: 1)."""
     day = on or timezone.localdate()
     department = _targets(subject, records, list_entries)
-    _check_eligible(records, list_entries, day)
+    _check_eligible(records, list_entries, day, officials=False)
     purposes = {purpose for purpose, _upload in files}
     missing = {}
     if Attachment.Purpose.OPINION not in purposes:

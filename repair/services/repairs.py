@@ -130,7 +130,9 @@ def repair_decide(
     day = on or timezone.localdate()
     text = _require_reason(reasons, "reasons")
     if grant:
-        _check_eligible(list(case.records.all()), list(case.list_entries.all()), day)
+        _check_eligible(
+            list(case.records.all()), list(case.list_entries.all()), day, officials=True
+        )
 
     def change(c: Case) -> None:
         c.decision = Decision.GRANTED if grant else Decision.REFUSED
