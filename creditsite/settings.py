@@ -3,8 +3,9 @@
 With no variables at all the site runs on a SQLite file, Celery tasks run eagerly
 in-process and the cache is local memory: `make run` needs no other service.
 ``DATABASE_URL`` switches to PostgreSQL (psycopg 3), ``REDIS_URL`` makes Redis the
-Celery broker and the cache, ``DJANGO_ENV=production`` requires ``SECRET_KEY`` and
-``ALLOWED_HOSTS`` and turns on the secure defaults.
+Celery broker and the cache (``CACHE_URL`` names another cache), ``DJANGO_ENV=production``
+requires ``SECRET_KEY``, ``ALLOWED_HOSTS`` and a shared cache and turns on the secure
+defaults.
 """
 
 from pathlib import Path
@@ -137,7 +138,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache holds the rate-limit counters and the admin lockout (creditsite/throttling.py,
+# creditsite/lockout.py). CACHE_URL (django-environ's cache URL) names it explicitly, e.g.
+# redis://host:6379/1 or dbcache://creditsite_cache (the database cache: its table is made
+# by `manage.py createcachetable`); otherwise Redis when REDIS_URL is set, else local memory.
+CACHE_URL = env.str("CACHE_URL", default="")
+# Caches that every process of the site shares. Any other cache counts per process, which
+# multiplies every limit by the number of processes: production refuses it (below), and
+# /readyz reports whether the cache is shared.
+SHARED_CACHE_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "creditsite.cache.DatabaseCache",
+)
+if CACHE_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        # Django's database cache loses counts (creditsite/cache.py says how); ours does not.
+        CACHES["default"]["BACKEND"] = "creditsite.cache.DatabaseCache"
+        # Django's default of 300 entries would cull live counters on a busy site.
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+    CACHES["default"].setdefault("KEY_PREFIX", "creditsite")
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -145,10 +166,19 @@ if REDIS_URL:
             "KEY_PREFIX": "creditsite",
         }
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if PRODUCTION and CACHES["default"]["BACKEND"] not in SHARED_CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        "REDIS_URL or CACHE_URL must name a cache shared by all processes when "
+        f"DJANGO_ENV=production (redis://… or dbcache://<table>), not "
+        f"{CACHES['default']['BACKEND']}: the rate limits and the admin lockout count in "
+        "the cache, and a per-process cache multiplies each limit by the number of processes"
+    )
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     # No broker configured: run tasks in-process so the embedded default needs nothing else.
     CELERY_TASK_ALWAYS_EAGER = True
@@ -258,7 +288,9 @@ THROTTLE_RATES = {
     "forms": env.str("THROTTLE_RATE_FORMS", default="10/hour"),
     "department": env.str("THROTTLE_RATE_DEPARTMENT", default="600/min"),
 }
-# URL name → (scope, methods that count). Form pages count submissions only.
+# URL name → (scope, methods that count; HEAD counts as GET). Form pages count submissions
+# only; the API's submissions share their scope, so an address has one budget for submitting
+# objections and repair applications, through the pages and the API together.
 THROTTLE_SCOPES = {
     "api-enterprises": ("search", ("GET",)),
     "search": ("search", ("GET",)),
@@ -267,6 +299,8 @@ THROTTLE_SCOPES = {
     "enterprise-report": ("report", ("GET",)),
     "objection-guide": ("forms", ("POST",)),
     "repair-new": ("forms", ("POST",)),
+    "api-objections": ("forms", ("POST",)),
+    "api-repair-applications": ("forms", ("POST",)),
 }
 
 # --- Security ---------------------------------------------------------------------------

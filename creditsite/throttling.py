@@ -2,14 +2,19 @@
 
 One rule for the API and the pages: ``settings.THROTTLE_SCOPES`` names, per URL name, the
 scope and the methods that count; ``settings.THROTTLE_RATES`` gives each scope its rate
-(``"60/min"``). Anonymous clients are counted per address; a request carrying a live
-department token is counted per token at the higher ``department`` rate. The API answers
-429 through DRF (the standard error body, ``Retry-After``), the pages through
-``PageThrottleMiddleware`` (a page saying when to come back, ``Retry-After``).
+(``"60/min"``). HEAD counts wherever GET does: Django answers it with the GET view (the
+whole page or PDF is produced, then the body dropped), so it costs the same. Anonymous
+clients are counted per address; a request carrying a live department token is counted per
+token at the higher ``department`` rate. The API answers 429 through DRF (the standard
+error body, ``Retry-After``), the pages through ``PageThrottleMiddleware`` (a page saying
+when to come back, ``Retry-After``).
 
 The counter is a fixed window in the cache (``add`` + ``incr``, atomic in Redis): cheap, and
 a client can at most double its rate across a window boundary, which is fine for abuse
-control. With the local-memory cache each process counts on its own; production uses Redis.
+control. With the local-memory cache each process counts on its own, which would multiply
+every rate by the number of processes: production refuses to start without a shared cache
+(Redis or the database cache, settings ``REDIS_URL`` / ``CACHE_URL``), and ``/readyz``
+reports it.
 """
 
 from __future__ import annotations
@@ -43,6 +48,11 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), PERIODS[period.strip()[0]]
 
 
+def counted_method(method: str | None) -> str | None:
+    """The method a request is counted as: HEAD as GET (same view, same cost)."""
+    return "GET" if method == "HEAD" else method
+
+
 def _department_token(request: Any) -> Any:
     """The live department token of the request, if it carries one."""
     from core.tokens import token_authenticate
@@ -68,7 +78,7 @@ def limit_for(request: Any) -> tuple[str, str, str] | None:
     if entry is None:
         return None
     scope, methods = entry
-    if request.method not in methods:
+    if counted_method(request.method) not in methods:
         return None
     token = _department_token(request)
     if token is not None:

@@ -6,6 +6,7 @@ import socket
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 
 
@@ -80,3 +81,95 @@ def test_readyz_checks_the_real_broker(client, settings):
     checks = response.json()["checks"]
     assert checks["database"]["ok"] is True
     assert checks["broker"]["ok"] is True
+
+
+# --- The cache the rate limits and the admin lockout count in ---------------------------------
+
+LOCAL_MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASE_CACHE = {
+    "default": {"BACKEND": "creditsite.cache.DatabaseCache", "LOCATION": "readyz_cache_test"}
+}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_a_per_process_cache_without_failing_in_development(client, settings):
+    settings.CACHES = LOCAL_MEMORY_CACHE  # as without REDIS_URL (CI's second pass sets it)
+    settings.REDIS_URL = ""
+    settings.PRODUCTION = False
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    cache_check = response.json()["checks"]["cache"]
+    assert cache_check["ok"] is True
+    assert cache_check["shared"] is False
+    assert cache_check["backend"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_in_production_when_the_cache_is_not_shared(client, settings):
+    settings.CACHES = LOCAL_MEMORY_CACHE  # as without REDIS_URL (CI's second pass sets it)
+    settings.REDIS_URL = ""
+    settings.PRODUCTION = True
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["cache"]["ok"] is False
+    assert body["checks"]["cache"]["shared"] is False
+    assert body["checks"]["cache"]["error"] == "NotShared"
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_shared_cache_is_unreachable(client, settings):
+    settings.REDIS_URL = ""  # the broker is not checked: only the cache is down
+    settings.PRODUCTION = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+        }
+    }
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    cache_check = response.json()["checks"]["cache"]
+    assert cache_check["ok"] is False
+    assert cache_check["shared"] is True
+    assert cache_check["error"] == "ConnectionError"
+
+
+@pytest.mark.django_db
+def test_readyz_is_ready_in_production_with_the_database_cache(client, settings):
+    settings.REDIS_URL = ""
+    settings.PRODUCTION = True
+    settings.CACHES = DATABASE_CACHE
+    call_command("createcachetable", verbosity=0)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == {
+        "ok": True,
+        "shared": True,
+        "backend": "creditsite.cache.DatabaseCache",
+        "ms": response.json()["checks"]["cache"]["ms"],
+    }
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_cache_table_was_never_created(client, settings):
+    # `manage.py createcachetable` forgotten: the first counted request would fail.
+    settings.REDIS_URL = ""
+    settings.PRODUCTION = True
+    settings.CACHES = DATABASE_CACHE
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    cache_check = response.json()["checks"]["cache"]
+    assert cache_check["ok"] is False
+    assert cache_check["error"] in {"OperationalError", "ProgrammingError"}

@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,12 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _clean_cache(settings):
+    """Counters of this test's own: a fresh key prefix rather than ``cache.clear()``, which
+    on Redis empties the database the other xdist worker counts in (CI's second pass)."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 def _manage(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -39,6 +42,8 @@ def _manage(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
             "ALLOWED_HOSTS",
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
+            "REDIS_URL",
+            "CACHE_URL",
             # Set by the browser tests' conftest for the whole run; never in production.
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
@@ -63,6 +68,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="credit.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # named, not connected to
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -78,9 +84,24 @@ def test_check_deploy_reports_a_weak_secret_key():
         DJANGO_ENV="production",
         SECRET_KEY="short",
         ALLOWED_HOSTS="credit.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_production_does_not_start_without_a_shared_cache():
+    # Per-process caches would multiply every rate limit and the admin lockout by the
+    # number of processes: no command runs until REDIS_URL or CACHE_URL names a shared one.
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="credit.example.org",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "REDIS_URL" in result.stderr and "CACHE_URL" in result.stderr
 
 
 SITE_POLICY = re.compile(r"script-src 'self';.*style-src 'self';")
@@ -156,6 +177,8 @@ def test_production_settings_turn_on_hsts_and_secure_httponly_cookies():
         if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="x.org")
+    env.update(REDIS_URL="redis://127.0.0.1:6379/0")
+    env.pop("CACHE_URL", None)
     env.pop("SECURE_HSTS_SECONDS", None)
     out = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Variables the settings module reads; each case starts with none of them set.
@@ -20,6 +22,7 @@ SETTINGS_VARIABLES = (
     "DEBUG",
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_URL",
     "CSRF_TRUSTED_ORIGINS",
     "LOG_LEVEL",
     "CONN_MAX_AGE",
@@ -50,6 +53,8 @@ else:
         "CELERY_TASK_ALWAYS_EAGER": s.CELERY_TASK_ALWAYS_EAGER,
         "CELERY_BROKER_URL": s.CELERY_BROKER_URL,
         "CACHE_BACKEND": s.CACHES["default"]["BACKEND"],
+        "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+        "CACHE_OPTIONS": s.CACHES["default"].get("OPTIONS", {}),
     }))
 """
 
@@ -92,6 +97,7 @@ def test_production_is_not_debug_and_cookies_are_secure():
         ALLOWED_HOSTS="credit.example.org,www.credit.example.org",
         CSRF_TRUSTED_ORIGINS="https://credit.example.org",
         DEBUG="true",  # ignored in production
+        REDIS_URL="redis://redis.internal:6379/0",
     )
 
     assert loaded["DEBUG"] is False
@@ -128,3 +134,60 @@ def test_redis_url_makes_redis_the_broker_and_turns_off_eager_tasks():
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
     assert loaded["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
     assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+# --- Production needs a cache all processes share (rate limits, admin lockout) --------------
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "s" * 50,
+    "ALLOWED_HOSTS": "credit.example.org",
+}
+
+
+def test_production_without_a_shared_cache_refuses_to_start():
+    loaded = load_settings(**PRODUCTION)
+
+    assert loaded["error"] == "ImproperlyConfigured"
+    assert "REDIS_URL" in loaded["message"]
+    assert "CACHE_URL" in loaded["message"]
+
+
+@pytest.mark.parametrize("url", ["locmemcache://", "dummycache://", "filecache:///tmp/cs-cache"])
+def test_production_refuses_a_cache_url_each_process_keeps_to_itself(url):
+    loaded = load_settings(**PRODUCTION, CACHE_URL=url)
+
+    assert loaded["error"] == "ImproperlyConfigured"
+    assert "CACHE_URL" in loaded["message"]
+
+
+def test_production_with_redis_url_starts_with_the_redis_cache():
+    loaded = load_settings(**PRODUCTION, REDIS_URL="redis://redis.internal:6379/0")
+
+    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHE_LOCATION"] == "redis://redis.internal:6379/0"
+
+
+def test_production_with_the_database_cache_starts_without_redis():
+    loaded = load_settings(**PRODUCTION, CACHE_URL="dbcache://creditsite_cache")
+
+    assert loaded["CACHE_BACKEND"] == "creditsite.cache.DatabaseCache"
+    assert loaded["CACHE_LOCATION"] == "creditsite_cache"
+    # Django's default of 300 entries would cull live counters on a busy site.
+    assert loaded["CACHE_OPTIONS"]["MAX_ENTRIES"] >= 10_000
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True  # no broker: tasks stay in-process
+
+
+def test_cache_url_wins_over_redis_url_for_the_cache_only():
+    loaded = load_settings(
+        REDIS_URL="redis://redis.internal:6379/0", CACHE_URL="redis://cache.internal:6379/1"
+    )
+
+    assert loaded["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
+    assert loaded["CELERY_BROKER_URL"] == "redis://redis.internal:6379/0"
+
+
+def test_development_keeps_the_local_memory_cache_without_any_variable():
+    loaded = load_settings(DJANGO_ENV="development")
+
+    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 from core.tokens import token_issue
-from tests.factories import DepartmentFactory
+from enterprises.models import ReportIssue
+from tests.factories import DepartmentFactory, SubjectFactory
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _clean_cache(settings):
+    """Counters of this test's own: a fresh key prefix rather than ``cache.clear()``, which
+    on Redis empties the database the other xdist worker counts in (CI's second pass)."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture
@@ -122,3 +126,84 @@ def test_search_page_is_limited(client, db, throttled):
     for _n in range(2):
         assert client.get("/search/", {"q": "x"}).status_code == 200
     assert client.get("/search/", {"q": "x"}).status_code == 429
+
+
+# --- HEAD is served by the GET view, so it is counted like GET -------------------------------
+
+
+def test_head_of_the_report_pdf_counts_and_over_the_limit_renders_nothing(client, db, throttled):
+    subject = SubjectFactory()
+    url = f"/enterprises/{subject.uscc}/report.pdf"
+    assert client.head(url).status_code == 200
+    assert ReportIssue.objects.count() == 1  # HEAD renders (and records) a report like GET
+    response = client.head(url)
+    assert response.status_code == 429
+    _retry_after(response, 60)
+    assert ReportIssue.objects.count() == 1
+    # HEAD and GET share one count.
+    assert client.get(url).status_code == 429
+
+
+def test_head_and_get_share_the_search_count(client, db, throttled):
+    assert client.head("/search/", {"q": "x"}).status_code == 200
+    assert client.get("/search/", {"q": "x"}).status_code == 200
+    assert client.head("/search/", {"q": "x"}).status_code == 429
+
+
+def test_head_counts_on_the_api_too(client, db, throttled):
+    for _n in range(2):
+        assert client.head("/api/v1/enterprises/", {"q": "x"}).status_code == 200
+    response = client.head("/api/v1/enterprises/", {"q": "x"})
+    assert response.status_code == 429
+    _retry_after(response, 60)
+
+
+@pytest.mark.parametrize("url", ["/objections/new/", "/repair/new/"])
+def test_head_of_a_form_page_is_free_like_reading_it(client, db, throttled, url):
+    for _n in range(3):
+        assert client.head(url).status_code == 200
+    assert client.post(url, {}).status_code != 429
+
+
+# --- The API's submissions share the public forms' limit -------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/v1/objections/", "/api/v1/repair-applications/"])
+def test_api_submissions_are_limited_like_the_forms(client, db, throttled, url):
+    first = client.post(url, {}, content_type="application/json")
+    assert first.status_code == 400  # counted, then refused by validation
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 429
+    _retry_after(response, 3600)
+    assert response.json()["errors"][0]["code"] == "throttled"
+    # Another address has its own count.
+    other = client.post(url, {}, content_type="application/json", REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("page", "api"),
+    [
+        ("/objections/new/", "/api/v1/repair-applications/"),
+        ("/repair/new/", "/api/v1/objections/"),
+    ],
+)
+def test_pages_and_api_submissions_share_one_count_per_address(client, db, throttled, page, api):
+    assert client.post(page, {}).status_code == 400
+    assert client.post(api, {}, content_type="application/json").status_code == 429
+
+
+def test_reading_a_case_back_through_the_api_is_not_counted(client, db, throttled):
+    for _n in range(3):
+        response = client.get("/api/v1/objections/NOPE/", {"access_code": "x"})
+        assert response.status_code != 429
+
+
+def test_fifteen_api_objections_from_one_address_stop_at_the_default_rate(client, db, settings):
+    settings.THROTTLE_ENABLED = True
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "forms": "10/hour"}  # the default
+    statuses = [
+        client.post("/api/v1/objections/", {}, content_type="application/json").status_code
+        for _n in range(15)
+    ]
+    assert statuses == [400] * 10 + [429] * 5

@@ -9,8 +9,10 @@ environment or a random one for this run) except three things a loopback test ne
 ``SECURE_SSL_REDIRECT=false`` (no TLS proxy in front: every request would be a 301),
 ``THROTTLE_ENABLED=false`` (the throttle answers one client's 32 connections with 429 by
 design: 60 searches and 20 checks a minute per address) and no ``REDIS_URL`` (nothing of
-these endpoints uses the broker; the cache is per process). It runs ``collectstatic`` as
-production does (the hashed static files storage needs the manifest), waits for
+these endpoints uses the broker). Production refuses a per-process cache, so the cache is
+the database cache (``CACHE_URL=dbcache://creditsite_cache``; with the throttle off only
+``/readyz`` and the admin login touch it). It runs ``collectstatic`` as production does (the
+hashed static files storage needs the manifest) and ``createcachetable``, waits for
 ``/readyz``, checks one request per endpoint by hand (status 200 and the expected content),
 then runs wrk for each endpoint in turn:
 
@@ -22,7 +24,8 @@ then runs wrk for each endpoint in turn:
   and one invalid), rotating over 200 bodies.
 
 It prints a table (requests/s, p50/p99 latency, socket errors, non-2xx responses) and exits
-non-zero if any request failed. The database is only read: no migration, no writes.
+non-zero if any request failed. The database is only read: no migration, no writes but
+the cache table (created if missing).
 wrk counts a request as an error when the socket fails (connect/read/write/timeout) or
 the status is >= 400; 3xx would not count, so the hand check requires 200 and the
 endpoints here answer 200. The wrk timeout is 10 s (its default, 2 s, would count slow
@@ -222,18 +225,21 @@ def server_env(database_url: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         THROTTLE_ENABLED="false",
+        CACHE_URL="dbcache://creditsite_cache",
         LOG_LEVEL="WARNING",
     )
     return env
 
 
 def collectstatic(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    """``collectstatic`` and ``createcachetable``, as a production deployment runs them."""
+    for command in (["collectstatic", "--noinput"], ["createcachetable"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
 
 
 class Gunicorn:
