@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,16 @@ from core.audit import audit_change, snapshot
 from core.exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
 
 from .dispatch import task
-from .models import CreditRecord, Department, FormerName, RecordState, Subject
+from .models import (
+    CreditRecord,
+    Department,
+    Disclosure,
+    FormerName,
+    RecordRemoval,
+    RecordState,
+    Subject,
+    record_is_public,
+)
 from .pinyin import search_keys
 from .uscc import normalize_uscc
 
@@ -349,12 +358,14 @@ def record_update(
         record = CreditRecord.objects.select_for_update().get(pk=record.pk)
         before = snapshot(record)
         old_subject_id = record.subject_id
+        was_public = record_is_public(record)
         if subject is not None:
             record.subject = subject
         for name, value in data.items():
             setattr(record, name, value)
         _record_validate(record)
         record.save()
+        _public_file_left(record, was_public=was_public, subject_id=old_subject_id)
         audit_change(actor=actor, instance=record, before=before, reason=reason)
         subject_rescore_request(record.subject_id)
         if old_subject_id != record.subject_id:
@@ -392,6 +403,47 @@ def record_upsert(
         ), False
 
 
+def record_removals_add(*, record_ids: list[int], reason: str, at: dt.datetime) -> int:
+    """Tombstones for records that were public and have just left their subject's public
+    file (rules.md §3.7), in one INSERT … SELECT (the nightly expiry passes 10,000 at a
+    time): the change feeds report them by id, reason and time, without content. Only
+    records that were public may be passed: one never public leaves no trace the public
+    could see. Returns how many were written."""
+    if not record_ids:
+        return 0
+    ops = connection.ops
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        among, params = "id = ANY(%s)", [list(record_ids)]
+    else:
+        among, params = f"id IN ({', '.join(['%s'] * len(record_ids))})", list(record_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RecordRemoval._meta.db_table}"  # noqa: S608
+            " (record_id, subject_id, reason, removed_at)"
+            f" SELECT id, subject_id, %s, %s FROM {CreditRecord._meta.db_table} WHERE {among}",
+            [reason, ops.adapt_datetimefield_value(at), *params],
+        )
+        return int(cursor.rowcount)
+
+
+def _public_file_left(record: CreditRecord, *, was_public: bool, subject_id: int) -> None:
+    """A tombstone when a record that was public is no longer in ``subject_id``'s public
+    file: "withdrawn" when it is no longer fully public or belongs to another subject
+    (the public learns no more), else its new state (expired, repaired, revoked)."""
+    if not was_public or (record_is_public(record) and record.subject_id == subject_id):
+        return
+    withdrawn = record.disclosure != Disclosure.PUBLIC or record.subject_id != subject_id
+    RecordRemoval.objects.create(
+        record=record,
+        subject_id=subject_id,
+        reason=RecordRemoval.Reason.WITHDRAWN
+        if withdrawn
+        else RecordRemoval.Reason.for_state(record.state),
+        removed_at=record.updated_at,
+    )
+
+
 def record_state_set(
     *,
     actor: Actor,
@@ -418,9 +470,11 @@ def record_state_set(
                 field="state",
             )
         before = snapshot(record)
+        was_public = record_is_public(record)
         record.state = state
         record.state_changed_at = timezone.now()
         record.save(update_fields=["state", "state_changed_at", "updated_at"])
+        _public_file_left(record, was_public=was_public, subject_id=record.subject_id)
         audit_change(
             actor=actor,
             instance=record,

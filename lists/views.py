@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,9 +20,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enterprises.models import CreditRecord, Subject
+from enterprises.models import CreditRecord, RecordRemoval, Subject
 
-from . import check, queries
+from . import changes, check, queries
 from .models import CreditList, ListEntry
 
 PAGE_SIZE = 50
@@ -133,8 +134,39 @@ def list_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class _Removal:
+    """A feed item saying that something left publicity: what (by id), why and when, never
+    its content (rules.md §3.7). Its guid starts like the guid of what it removes."""
+
+    guid: str
+    title: str
+    description: str
+    link: str
+    at: dt.datetime
+
+
+def _entry_removal(entry: ListEntry, *, title: str, link: str) -> _Removal:
+    return _Removal(
+        guid=f"list-entry-{entry.pk}-removed",
+        title=title,
+        description=_("Entry %(id)s is no longer published.") % {"id": entry.pk},
+        link=link,
+        at=entry.updated_at,
+    )
+
+
+def _entry_reason_label(entry: ListEntry) -> str:
+    return str(ListEntry.RemovalReason(changes.entry_removal_reason(entry)).label)
+
+
+def _newest(items: list[Any], limit: int) -> list[Any]:
+    items.sort(key=lambda item: item.at if isinstance(item, _Removal) else item.updated_at)
+    return items[::-1][:limit]
+
+
 class ListFeed(Feed):
-    """The newest publications of a list (Atom)."""
+    """The newest publications of a list and the newest removals from it (Atom)."""
 
     feed_type = Atom1Feed
 
@@ -153,13 +185,27 @@ class ListFeed(Feed):
             "basis": obj.legal_basis,
         }
 
-    def items(self, obj: CreditList) -> list[ListEntry]:
-        return list(queries.list_public_entries(obj)[:50])
+    def items(self, obj: CreditList) -> list[Any]:
+        link = reverse("lists:detail", args=[obj.slug])
+        removals = [
+            _entry_removal(
+                entry,
+                title=_("Removed from the list: %(reason)s")
+                % {"reason": _entry_reason_label(entry)},
+                link=link,
+            )
+            for entry in changes.entry_removals(credit_list=obj, limit=50)
+        ]
+        return _newest([*queries.list_public_entries(obj)[:50], *removals], 50)
 
-    def item_title(self, item: ListEntry) -> str:
-        return item.subject.name
+    def item_title(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.title
+        return str(item.subject.name)
 
-    def item_description(self, item: ListEntry) -> str:
+    def item_description(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.description
         term = item.term_end.isoformat() if item.term_end else "—"
         return _("%(reason)s (listed %(listed)s, term ends %(term)s)") % {
             "reason": item.reason,
@@ -167,22 +213,27 @@ class ListFeed(Feed):
             "term": term,
         }
 
-    def item_link(self, item: ListEntry) -> str:
+    def item_link(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.link
         return reverse("enterprise-file", args=[item.subject.uscc]) + f"#list-entry-{item.pk}"
 
-    def item_guid(self, item: ListEntry) -> str:
+    def item_guid(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.guid
         return f"list-entry-{item.pk}-{item.listed_on}"
 
-    def item_updateddate(self, item: ListEntry) -> dt.datetime:
-        return item.updated_at
+    def item_updateddate(self, item: Any) -> dt.datetime:
+        return item.at if isinstance(item, _Removal) else item.updated_at
 
-    def item_pubdate(self, item: ListEntry) -> dt.datetime:
-        return item.created_at
+    def item_pubdate(self, item: Any) -> dt.datetime:
+        return item.at if isinstance(item, _Removal) else item.created_at
 
 
 class EnterpriseFeed(Feed):
-    """Changes to an enterprise's public file: its records in publicity and its list
-    entries in force, newest change first."""
+    """Changes to an enterprise's public file: its records in publicity, its list entries
+    in force, and what left the file (records and entries, without content), newest change
+    first."""
 
     feed_type = Atom1Feed
 
@@ -218,30 +269,59 @@ class EnterpriseFeed(Feed):
         entries = list(
             queries.active_entries().filter(subject=obj).select_related("credit_list")[:30]
         )
-        merged: list[Any] = [*records, *entries]
-        merged.sort(key=lambda item: item.updated_at, reverse=True)
-        return merged[:30]
+        link = reverse("enterprise-file", args=[obj.uscc])
+        removed_records = [
+            _Removal(
+                guid=f"record-{removal.record_id}-removed-{removal.removed_at.timestamp():.0f}",
+                title=_("Removed from the public file: %(reason)s")
+                % {"reason": RecordRemoval.Reason(removal.reason).label},
+                description=_("Record %(id)s is no longer published.") % {"id": removal.record_id},
+                link=link,
+                at=removal.removed_at,
+            )
+            for removal in RecordRemoval.objects.tombstones(subject=obj).order_by(
+                "-removed_at", "-pk"
+            )[:30]
+        ]
+        removed_entries = [
+            _entry_removal(
+                entry,
+                title=_("Removed from %(list)s: %(reason)s")
+                % {"list": entry.credit_list.name_zh, "reason": _entry_reason_label(entry)},
+                link=link,
+            )
+            for entry in changes.entry_removals(subject_id=obj.pk, limit=30)
+        ]
+        return _newest([*records, *entries, *removed_records, *removed_entries], 30)
 
     def item_title(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.title
         if isinstance(item, ListEntry):
             return _("Listed: %(list)s") % {"list": item.credit_list.name_zh}
         return f"{item.get_kind_display()}: {item.title}"
 
     def item_description(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.description
         if isinstance(item, ListEntry):
             return item.reason
         return f"{item.department.name_zh} · {item.decision_date.isoformat()} · {item.content}"
 
     def item_link(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.link
         prefix = "list-entry" if isinstance(item, ListEntry) else "record"
         return reverse("enterprise-file", args=[item.subject.uscc]) + f"#{prefix}-{item.pk}"
 
     def item_guid(self, item: Any) -> str:
+        if isinstance(item, _Removal):
+            return item.guid
         prefix = "list-entry" if isinstance(item, ListEntry) else "record"
         return f"{prefix}-{item.pk}-{item.updated_at.timestamp():.0f}"
 
     def item_updateddate(self, item: Any) -> dt.datetime:
-        return item.updated_at
+        return item.at if isinstance(item, _Removal) else item.updated_at
 
 
 class CheckForm(forms.Form):

@@ -3,6 +3,7 @@
 core: subjects, departments, credit records, officials, tokens, audit trail, job runs.
 evaluation: the indicator catalogue and public credit evaluations (evaluation issue).
 public: what the public site adds (policies, credit commitments, issued reports).
+removals: records that left the public file (the change feeds' tombstones).
 The shared tables (departments, officials, tokens, audit trail, job runs, idempotency
 keys) are defined in ``core.models`` and re-exported here.
 """
@@ -36,6 +37,7 @@ from .core import (
 )
 from .evaluation import *  # noqa: F403
 from .public import *  # noqa: F403
+from .removals import *  # noqa: F403
 
 __all__ = [
     "LIVE_STATES",

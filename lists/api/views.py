@@ -3,25 +3,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import ClientSizedPagination
+from core.api.params import changed_since
 from core.api.serializers import ErrorSerializer
 
-from .. import check, queries
+from .. import changes, check, queries
 from ..models import CreditList, ListEntry
 
 
@@ -97,40 +95,85 @@ class ListsView(APIView):
         return Response({"results": [_list_dict(x) for x in queries.lists_overview()]})
 
 
-def _changed_since(raw: str | None) -> dt.datetime | None:
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is not None:
-            value = dt.datetime.combine(day, dt.time.min)
-    if value is None:
-        raise ValidationError(
-            {"changed_since": [_("Give a date or date-time, e.g. 2026-10-01T00:00:00+08:00.")]}
-        )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
 class EntryPagination(ClientSizedPagination):
     page_size = 100
     max_page_size = 1000
 
 
+class ListEntrySubjectSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ListEntryChangeSerializer(serializers.Serializer):
+    """An entry in force, or (``status: removed``) the tombstone of one that left the list:
+    its id, why and when, nothing else (rules.md §3.7)."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=[ListEntry.Status.LISTED, ListEntry.Status.REMOVED])
+    subject = ListEntrySubjectSerializer(
+        required=False, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    reason = serializers.CharField(
+        required=False, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    document_number = serializers.CharField(
+        required=False, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    listed_on = serializers.DateField(
+        required=False, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    term_end = serializers.DateField(
+        required=False, allow_null=True, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    removed_on = serializers.DateField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The first day the entry is no longer in force (a removed entry only)."
+        ),
+    )
+    removal_reason = serializers.ChoiceField(
+        choices=ListEntry.RemovalReason.choices,
+        allow_null=True,
+        help_text=gettext_lazy("Why the entry left the list (a removed entry only)."),
+    )
+    updated_at = serializers.DateTimeField(
+        help_text=gettext_lazy("When the entry last changed: listed, edited or removed.")
+    )
+
+
+class ListEntryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ListEntryChangeSerializer(many=True)
+
+
 class ListEntriesView(APIView):
-    """A list's entries in force, newest first. With ``changed_since`` the entries
-    changed since then, including removed ones (``status: removed``), so a copy can be
-    kept in step."""
+    """A list's entries in force, newest first.
+
+    With ``changed_since``: the entries changed since then, oldest change first, so a copy
+    can be kept in step — those in force in full, and those that left the list (removed,
+    or their term over) as tombstones with ``status: removed``, the removal reason and
+    date and ``updated_at``, without the subject or the reason for listing
+    (rules.md §3.7, §5.3). An entry that was never public never appears. An unpublished
+    list answers 404: drop all its entries."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("changed_since", str, description="ISO date or date-time"),
+            OpenApiParameter(
+                "changed_since",
+                str,
+                description=gettext_lazy(
+                    "ISO 8601 date or date-time (without offset: Asia/Shanghai time): only "
+                    "the entries changed since then, with tombstones of those that left."
+                ),
+            ),
             OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
         ],
         responses={
-            200: dict,
+            200: ListEntryPageSerializer,
             400: OpenApiResponse(
                 ErrorSerializer, description=gettext_lazy("A parameter is not valid.")
             ),
@@ -143,19 +186,22 @@ class ListEntriesView(APIView):
         credit_list = queries.published_list(slug)
         if credit_list is None:
             raise Http404(_("No such list."))
-        since = _changed_since(request.query_params.get("changed_since"))
+        since = changed_since(request.query_params.get("changed_since"))
+        paginator = EntryPagination()
         if since is None:
             entries = queries.list_public_entries(credit_list)
-        else:
-            entries = (
-                ListEntry.objects.public()
-                .filter(credit_list=credit_list, updated_at__gte=since)
-                .select_related("subject")
-                .order_by("updated_at", "id")
-            )
-        paginator = EntryPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response([_entry_dict(e) for e in page or []])
+            page = paginator.paginate_queryset(entries, request, view=self)
+            return paginator.get_paginated_response([_entry_dict(e) for e in page or []])
+        day = timezone.localdate()
+        page = paginator.paginate_queryset(
+            changes.entry_changes(credit_list, since=since, on=day), request, view=self
+        )
+        return paginator.get_paginated_response(
+            [
+                _entry_dict(e) if changes.entry_in_force(e, on=day) else changes.entry_tombstone(e)
+                for e in page or []
+            ]
+        )
 
 
 def _entry_dict(entry: ListEntry) -> dict[str, Any]:

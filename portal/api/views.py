@@ -9,10 +9,15 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -20,9 +25,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import ClientSizedPagination
+from core.api.params import changed_since
 from core.api.serializers import ErrorSerializer
 from enterprises.api.paths import subject_from_path
-from enterprises.models import CreditRecord
+from enterprises.models import (
+    CreditRecord,
+    PenaltyType,
+    RecordRemoval,
+    Severity,
+    TaxCreditLevel,
+)
 from portal import queries as file_queries
 from rules.kinds import KINDS, Category
 
@@ -94,6 +106,15 @@ class PublicRecordSerializer(serializers.ModelSerializer):
     category = serializers.SerializerMethodField()
     department = serializers.CharField(source="department.code")
     department_name = serializers.CharField(source="department.name_zh")
+    # Empty where the kind has none: the schema's enums say so (a read-only model field
+    # would lose ``allow_blank``).
+    severity = serializers.ChoiceField(choices=Severity.choices, allow_blank=True, read_only=True)
+    penalty_type = serializers.ChoiceField(
+        choices=PenaltyType.choices, allow_blank=True, read_only=True
+    )
+    tax_credit_level = serializers.ChoiceField(
+        choices=TaxCreditLevel.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = CreditRecord
@@ -126,9 +147,86 @@ class PublicRecordSerializer(serializers.ModelSerializer):
         return str(KINDS[record.kind].category)
 
 
+class RecordTombstoneSerializer(serializers.Serializer):
+    """A record that left the public file: which, why and when; never its content, its
+    new disclosure level or anything else not public (rules.md §3.7)."""
+
+    id = serializers.IntegerField(source="record_id")
+    status = serializers.SerializerMethodField()
+    removal_reason = serializers.ChoiceField(source="reason", choices=RecordRemoval.Reason.choices)
+    updated_at = serializers.DateTimeField(
+        source="removed_at", help_text=_("When the record left the public file.")
+    )
+
+    @extend_schema_field({"type": "string", "enum": ["removed"]})
+    def get_status(self, removal: RecordRemoval) -> str:
+        return "removed"
+
+
+class PublicRecordPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text=_("Records in ``results`` over all pages."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublicRecordSerializer(many=True)
+    removed_count = serializers.IntegerField(
+        required=False, help_text=_("With changed_since: tombstones over all pages.")
+    )
+    removed = RecordTombstoneSerializer(
+        many=True,
+        required=False,
+        help_text=_(
+            "With changed_since only: the records that left the public file since then and "
+            "are not back in it, oldest first, paged like the results."
+        ),
+    )
+
+
 class RecordPagination(ClientSizedPagination):
     page_size = 50
     max_page_size = 200
+
+
+class RecordChangesPagination(RecordPagination):
+    """The changed records and the tombstones, paged side by side: page N holds the N-th
+    page of each; ``next`` goes on until both are exhausted."""
+
+    def paginate_changes(
+        self, records: QuerySet[CreditRecord], removed: QuerySet[RecordRemoval], request: Request
+    ) -> tuple[list[CreditRecord], list[RecordRemoval]]:
+        self.request = request
+        size = self.get_page_size(request) or self.page_size
+        record_pages: Paginator[CreditRecord] = Paginator(records, size)
+        removed_pages: Paginator[RecordRemoval] = Paginator(removed, size)
+        longer: Paginator[Any] = (
+            record_pages if record_pages.num_pages >= removed_pages.num_pages else removed_pages
+        )
+        number = self.get_page_number(request, longer)
+        try:
+            page = longer.page(number)
+        except InvalidPage as error:
+            raise exceptions.NotFound(
+                self.invalid_page_message.format(page_number=number, message=str(error))
+            ) from error
+        self.page = page
+        self.records_count, self.removed_count = record_pages.count, removed_pages.count
+        return _page_items(record_pages, page.number), _page_items(removed_pages, page.number)
+
+    def get_changes_response(self, results: Any, removed: Any) -> Response:
+        return Response(
+            {
+                "count": self.records_count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": results,
+                "removed_count": self.removed_count,
+                "removed": removed,
+            }
+        )
+
+
+def _page_items(paginator: Paginator[Any], number: int) -> list[Any]:
+    """Page ``number`` of ``paginator``, empty past its last page."""
+    return list(paginator.page(number)) if number <= paginator.num_pages else []
 
 
 class CreditFileView(APIView):
@@ -166,7 +264,10 @@ class CreditFileRecordsView(APIView):
         description=_(
             "Fully public records still in publicity, newest first, 50 per page. Records whose "
             "publicity ended, that were repaired or revoked, and anything not fully public are "
-            "never listed."
+            "never listed. With changed_since: the public records changed since then, and in "
+            "“removed” the records that left the public file since then (tombstones: id, "
+            "reason, time, no content), so a copy can be kept in step. A record that was "
+            "never public never appears."
         ),
         tags=["enterprises"],
         parameters=[
@@ -177,13 +278,16 @@ class CreditFileRecordsView(APIView):
             OpenApiParameter(
                 "changed_since",
                 str,
-                description=_("ISO 8601 time: only records changed since then."),
+                description=_(
+                    "ISO 8601 date or date-time (without offset: Asia/Shanghai time): only "
+                    "the records changed since then, with the tombstones of those that left."
+                ),
             ),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
         responses={
-            200: PublicRecordSerializer(many=True),
+            200: PublicRecordPageSerializer,
             400: OpenApiResponse(ErrorSerializer, description=_("A parameter is not valid.")),
             404: OpenApiResponse(ErrorSerializer, description=_("No such subject.")),
         },
@@ -214,22 +318,26 @@ class CreditFileRecordsView(APIView):
                 errors["kind"] = [str(_("Not a kind of credit record."))]
             else:
                 records = records.filter(kind=kind)
-        since = params.get("changed_since", "")
-        if since:
-            try:
-                moment = parse_datetime(since)
-            except ValueError:
-                moment = None
-            if moment is None:
-                errors["changed_since"] = [
-                    str(_("Not a time: write it as 2026-01-31T08:00:00+08:00."))
-                ]
-            else:
-                if timezone.is_naive(moment):  # a date or a time without offset: Shanghai time
-                    moment = timezone.make_aware(moment)
-                records = records.filter(updated_at__gte=moment)
+        since = None
+        try:
+            since = changed_since(params.get("changed_since"))
+        except exceptions.ValidationError as error:
+            errors.update(error.detail)  # type: ignore[arg-type]
         if errors:
             raise exceptions.ValidationError(errors)
-        paginator = RecordPagination()
-        page = paginator.paginate_queryset(records, request, view=self)
-        return paginator.get_paginated_response(PublicRecordSerializer(page, many=True).data)
+        if since is None:
+            paginator = RecordPagination()
+            page = paginator.paginate_queryset(records, request, view=self)
+            return paginator.get_paginated_response(PublicRecordSerializer(page, many=True).data)
+        # Tombstones of every record that left the file, whatever its kind or category:
+        # the mirror's copy of it may have been of any.
+        changes = RecordChangesPagination()
+        changed, removed = changes.paginate_changes(
+            records.filter(updated_at__gte=since),
+            RecordRemoval.objects.tombstones(subject=subject, since=since),
+            request,
+        )
+        return changes.get_changes_response(
+            PublicRecordSerializer(changed, many=True).data,
+            RecordTombstoneSerializer(removed, many=True).data,
+        )

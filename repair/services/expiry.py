@@ -20,8 +20,12 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from core.audit import audit_append
 from core.jobs import job_run
-from enterprises.models import AuditEvent, CreditRecord, RecordState
-from enterprises.services import RESCORE_QUEUE_LIMIT, subjects_rescore_request
+from enterprises.models import AuditEvent, CreditRecord, Disclosure, RecordRemoval, RecordState
+from enterprises.services import (
+    RESCORE_QUEUE_LIMIT,
+    record_removals_add,
+    subjects_rescore_request,
+)
 
 log = logging.getLogger("repair.services")  # one logger for the package
 
@@ -50,11 +54,12 @@ def records_expire(
     Set-based: the due ids come from the partial index ``record_publicity_due_idx``; each
     batch of up to ``batch_size`` records is one transaction that locks them, re-checks
     that they are still due (a record objected to or repaired meanwhile is left alone),
-    moves them to "expired" in one UPDATE, appends ONE audit row for the batch (every
-    record id with its previous state and publicity end: who, when, what and why) and
-    marks the subjects for rescoring. Safe twice (expired rows no longer match); a run
-    after a week without runs catches up; a failure keeps the batches committed so far and
-    the next run finishes the rest.
+    moves them to "expired" in one UPDATE (``updated_at`` too: the change feeds read it),
+    appends ONE audit row for the batch (every record id with its previous state and
+    publicity end: who, when, what and why), leaves a tombstone for each record that was
+    public (rules.md §3.7) and marks the subjects for rescoring. Safe twice (expired rows
+    no longer match); a run after a week without runs catches up; a failure keeps the
+    batches committed so far and the next run finishes the rest.
     """
     from lists.services import list_entries_expire
 
@@ -86,7 +91,8 @@ def records_expire(
 
 def _expire_batch(ids: list[int], *, day: dt.date, actor: Actor) -> int:
     """Expire these records if still due (one UPDATE per previous state, whose RETURNING
-    says what changed); returns how many changed."""
+    says what changed); returns how many changed. A bulk UPDATE skips ``auto_now``: it
+    sets ``updated_at`` itself."""
     table = CreditRecord._meta.db_table
     ops = connection.ops
     id_params: list[Any]
@@ -97,12 +103,14 @@ def _expire_batch(ids: list[int], *, day: dt.date, actor: Actor) -> int:
     with transaction.atomic():
         now = timezone.now()
         rows: list[tuple[int, str, dt.date, int]] = []
+        left_public: list[int] = []
         with connection.cursor() as cursor:
             for state in _DUE_STATES:
                 cursor.execute(
                     f"UPDATE {table} SET state = %s, state_changed_at = %s, updated_at = %s"  # noqa: S608
                     f" WHERE {among} AND state = %s AND publicity_end IS NOT NULL"
-                    " AND publicity_end < %s RETURNING id, publicity_end, subject_id",
+                    " AND publicity_end < %s"
+                    " RETURNING id, publicity_end, subject_id, disclosure",
                     [
                         RecordState.EXPIRED.value,
                         ops.adapt_datetimefield_value(now),
@@ -112,11 +120,14 @@ def _expire_batch(ids: list[int], *, day: dt.date, actor: Actor) -> int:
                         ops.adapt_datefield_value(day),
                     ],
                 )
-                for pk, end, subject_id in cursor.fetchall():
+                for pk, end, subject_id, disclosure in cursor.fetchall():
                     end = end if isinstance(end, dt.date) else dt.date.fromisoformat(end)
                     rows.append((pk, state.value, end, subject_id))
+                    if disclosure == Disclosure.PUBLIC:  # it was in the public file (§3.7)
+                        left_public.append(pk)
         if not rows:
             return 0
+        record_removals_add(record_ids=left_public, reason=RecordRemoval.Reason.EXPIRED, at=now)
         rows.sort()
         audit_append(
             actor=actor,
