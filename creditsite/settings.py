@@ -245,6 +245,27 @@ STORAGES = {
 # never served by the web server; officials of the case read it through a checked view.
 REPAIR_UPLOAD_DIR = Path(env.str("REPAIR_UPLOAD_DIR", default=str(BASE_DIR / "var" / "uploads")))
 REPAIR_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Request body limits (creditsite/bodylimit.py) --------------------------------------
+# Refused with 413 from the declared length, before the body is read: the upload views by
+# URL name (their files at REPAIR_UPLOAD_MAX_BYTES each, plus Django's allowance for the
+# other fields), every other request at the largest of these. The proxy in front must
+# refuse larger bodies as well (docs/decisions.md, Uploads).
+_FORM_FIELDS_BYTES = 2_621_440  # Django's default DATA_UPLOAD_MAX_MEMORY_SIZE
+REQUEST_BODY_LIMITS = {
+    "repair-new": 4 * REPAIR_UPLOAD_MAX_BYTES + _FORM_FIELDS_BYTES,
+    "repair-track": 4 * REPAIR_UPLOAD_MAX_BYTES + _FORM_FIELDS_BYTES,
+    "objection-guide": REPAIR_UPLOAD_MAX_BYTES + _FORM_FIELDS_BYTES,
+    "api-repair-applications": 4 * REPAIR_UPLOAD_MAX_BYTES + _FORM_FIELDS_BYTES,
+    "api-objections": REPAIR_UPLOAD_MAX_BYTES + _FORM_FIELDS_BYTES,
+}
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES", default=max(REQUEST_BODY_LIMITS.values())
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "creditsite.bodylimit.RequestBodyLimitMiddleware",
+)
 # EMAIL_URL e.g. smtp+tls://user:password@smtp.example.org:587; console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CreditSite <noreply@creditsite.local>")
