@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.exports import csv_writer
 from enterprises.models import Subject
 from enterprises.uscc import USCCError, looks_like_uscc, normalize_uscc, validate_uscc
 
@@ -216,18 +217,18 @@ def read_queries_csv(data: bytes) -> list[str]:
 
 def results_csv(items: list[CheckItem]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell escaped against formulas
     writer.writerow(CSV_COLUMNS)
     for item in items:
         subject = item.subject
         writer.writerow(
             [
-                _csv_safe(item.query),
+                item.query,
                 "yes" if item.found else "no",
                 item.reason or "",
                 item.message,
                 subject.uscc if subject else "",
-                _csv_safe(subject.name) if subject else "",
+                subject.name if subject else "",
                 str(Label(item.label).label) if item.label else "",
                 item.grade or "",
                 item.score if item.score is not None else "",
@@ -241,8 +242,3 @@ def results_csv(items: list[CheckItem]) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """A cell starting with = + - @ would run as a formula in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

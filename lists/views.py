@@ -4,7 +4,6 @@ batch check page, and an enterprise's feed. Thin: every read goes through
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.exports import csv_writer
 from enterprises.models import CreditRecord, RecordRemoval, Subject
 
 from . import changes, check, queries
@@ -100,7 +100,7 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def list_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """Active fully public entries as CSV (UTF-8 with BOM so spreadsheets read Chinese)."""
     credit_list = _list_or_404(slug)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # every cell escaped against formulas
     header = [
         _("Name"),
         _("Unified social credit code"),
@@ -117,10 +117,10 @@ def list_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
         for entry in queries.list_public_entries(credit_list).iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    check._csv_safe(entry.subject.name),
+                    entry.subject.name,
                     entry.subject.uscc,
                     credit_list.name_zh,
-                    check._csv_safe(entry.reason),
+                    entry.reason,
                     entry.document_number,
                     entry.listed_on.isoformat() if entry.listed_on else "",
                     entry.term_end.isoformat() if entry.term_end else "",

@@ -3,7 +3,6 @@ and the errors as a table for a terminal."""
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Iterable
@@ -13,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.exports import csv_writer
 from enterprises.models import CreditRecord, Subject
 
 from .columns import COLUMN_TITLES, RECORDS, _Spec
@@ -37,7 +37,7 @@ def template_titles(spec: _Spec, *, chinese: bool = False) -> list[str]:
 def template_csv(spec: _Spec, *, chinese: bool = False) -> bytes:
     """A blank CSV template; the BOM makes Excel open it as UTF-8."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(template_titles(spec, chinese=chinese))
+    csv_writer(buffer).writerow(template_titles(spec, chinese=chinese))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
