@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -151,28 +153,98 @@ def audit_append(
     compares the full values first, so a change that only the mask hides is still a row."""
     before = _masked(object_type, before)
     after = _masked(object_type, after)
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    event = AuditEvent(
+        actor_user_id=user.pk if user is not None else None,
+        actor_token_id=actor.token.pk if actor.token is not None else None,
+        actor_label=actor.label,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    pending = _pending.get()
+    if pending is not None:
+        # Chained when the audit_deferred() block ends; the time is the change's.
+        event.at = timezone.now()
+        pending.append(event)
+    else:
+        _chain([event])
+    return event
+
+
+def _chain(events: list[AuditEvent]) -> None:
+    """Link ``events`` to the chain in their order and insert them. The head stays locked
+    until the transaction ends: this is the only step that takes it."""
     with transaction.atomic():
         head = _locked_head()
-        user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-        event = AuditEvent(
-            at=timezone.now(),
-            actor_user_id=user.pk if user is not None else None,
-            actor_token_id=actor.token.pk if actor.token is not None else None,
-            actor_label=actor.label,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before,
-            after=after,
-            reason=reason,
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_hash(event)
-        event.save(force_insert=True)
-        head.last_hash = event.hash
-        head.last_event_id = event.pk
+        last_hash = head.last_hash
+        now = timezone.now()
+        for event in events:
+            if event.at is None:
+                event.at = now
+            event.prev_hash = last_hash
+            event.hash = last_hash = event_hash(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.last_hash = last_hash
+        last_id = events[-1].pk
+        if last_id is None:  # a backend that does not return ids from a bulk insert
+            last_id = AuditEvent.objects.get(hash=last_hash).pk
+        head.last_event_id = last_id
         head.save(update_fields=["last_hash", "last_event_id"])
-    return event
+
+
+# The rows held by the innermost audit_deferred() block of this thread or task.
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Hold the audit rows of the changes made inside the block and append them to the
+    chain in one short step when it ends, so the chain head (which every audited write in
+    the site waits for) is locked for that step only, not for the whole block.
+
+    For one long transaction of many changes (a bulk import). Use it inside that
+    transaction, ``with transaction.atomic(), audit_deferred():``: the rows are still
+    written in the transaction of their changes and are committed or rolled back with
+    them (rules.md §11.3). A block that raises, or whose transaction is marked for
+    rollback, appends nothing. A savepoint inside it that may roll back while the block
+    goes on must be :func:`audit_savepoint`, so that its rows are dropped with it. A block
+    inside another one joins it.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_deferred() must run inside the transaction of its changes")
+    pending: list[AuditEvent] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending and not transaction.get_rollback():
+        _chain(pending)
+
+
+@contextmanager
+def audit_savepoint() -> Iterator[None]:
+    """``transaction.atomic()`` whose held audit rows (:func:`audit_deferred`) are dropped
+    if it rolls back."""
+    pending = _pending.get()
+    mark = len(pending) if pending is not None else 0
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if pending is not None:
+            del pending[mark:]
+        raise
 
 
 def audit_change(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
@@ -21,6 +22,22 @@ log = logging.getLogger("enterprises.imports")  # one logger for the whole packa
 # Uploads through the admin are refused above this size (the command takes any size;
 # IMPORT_MAX_ROWS bounds the work either way).
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# An .xlsx is a zip of XML parts: a few hundred KB can unpack to gigabytes. The parts'
+# sizes (which the zip module holds them to while unpacking) are added up before anything
+# is parsed, and a workbook over this is refused.
+XLSX_MAX_UNPACKED_BYTES = getattr(settings, "IMPORT_MAX_XLSX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# Parsing costs per XML element, not per byte: 91 MB of empty shared strings (a 177 KB
+# file) took 47 s and 640 MB to load, and openpyxl loads the shared strings and styles
+# whole before the first row. So the tags in all parts are counted too (while unpacking,
+# before parsing), against a budget that follows the row limit: this many per data row
+# allowed, plus a base for styles, theme and properties. An Excel file of 5,000 rows and
+# 20 text columns has some 800,000.
+XLSX_TAGS_PER_ROW = 400
+XLSX_TAGS_BASE = 100_000
+# A cell at column XFD would widen its row to 16,384 cells; imports have some 20 columns.
+XLSX_MAX_COLUMNS = 256
+# Rows of a worksheet (Excel's own limit); a sheet's row numbers can claim more.
+XLSX_MAX_ROW_NUMBER = 1_048_576
 
 
 @dataclass(frozen=True)
@@ -100,37 +117,141 @@ def _decode_text(raw: bytes) -> str:
         ) from None
 
 
-def _read_csv(raw: bytes) -> list[list[Any]]:
+def _read_csv(raw: bytes) -> Iterator[list[Any]]:
     text = _decode_text(raw)
     if "\x00" in text:
         raise _file_error(_("This is not a text file. Save it as CSV (UTF-8) or .xlsx."))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def rows() -> Iterator[list[Any]]:
+        try:
+            yield from reader
+        except csv.Error as error:
+            raise _file_error(
+                _("The CSV file cannot be read near line %(line)d: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ) from None
+
+    return rows()
+
+
+def _xlsx_unreadable() -> _FileProblem:
+    return _file_error(
+        _("The file cannot be read as an Excel workbook (.xlsx). Save it again from Excel.")
+    )
+
+
+def _xlsx_check_size(raw: bytes, max_rows: int) -> None:
+    """Refuse a workbook that unpacks too large, or has more XML than ``max_rows`` rows
+    need, before any of it is parsed."""
+    budget = XLSX_TAGS_BASE + XLSX_TAGS_PER_ROW * (max_rows + 1)
+    tags = 0
     try:
-        return list(reader)
-    except csv.Error as error:
-        raise _file_error(
-            _("The CSV file cannot be read near line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": error}
-        ) from None
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            if unpacked > XLSX_MAX_UNPACKED_BYTES:
+                raise _file_error(
+                    _(
+                        "The workbook unpacks to %(size)d MB; at most %(limit)d MB can be "
+                        "imported. Split it into smaller files."
+                    )
+                    % {
+                        "size": -(-unpacked // 1_048_576),
+                        "limit": XLSX_MAX_UNPACKED_BYTES // 1_048_576,
+                    }
+                )
+            for info in members:
+                with archive.open(info) as member:
+                    while chunk := member.read(1_048_576):
+                        tags += chunk.count(b"<")
+                        if tags > budget:
+                            raise _file_error(
+                                _(
+                                    "The workbook is much larger than %(rows)d rows of data "
+                                    "need (other sheets, formatting or texts). Copy the data "
+                                    "into a new workbook, or split it into smaller files."
+                                )
+                                % {"rows": max_rows}
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        log.info("import.xlsx_unreadable", exc_info=True)
+        raise _xlsx_unreadable() from None
 
 
-def _read_xlsx(raw: bytes) -> list[list[Any]]:
-    import tablib  # imported here: openpyxl is heavy and only imports need it
+def _xlsx_open(raw: bytes) -> Any:
+    """The workbook in openpyxl's read-only mode, without reading any sheet's declared size.
 
+    openpyxl looks for each sheet's ``<dimension>`` when it opens the workbook, parsing the
+    sheet until it finds one, which is the whole sheet when there is none; and a declared
+    size pads every row to the widest column it claims (XFD: 16,384 cells) and cuts rows
+    past it. The import needs neither: its sheets have no size, so nothing is parsed before
+    the rows are taken and each row has the cells it has. (``ExcelReader`` is what
+    ``openpyxl.load_workbook`` uses; only the sheets it makes differ.)
+    """
+    from openpyxl.reader.excel import ExcelReader  # heavy; only imports need it
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            """No declared size (see above)."""
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    worksheet = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    worksheet.sheet_state = sheet.state
+                    self.wb._sheets.append(worksheet)
+
+    reader = Reader(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
+def _read_xlsx(raw: bytes, max_rows: int) -> Iterator[list[Any]]:
+    """The active sheet's rows, streamed: openpyxl's read-only mode parses the sheet as the
+    rows are taken, so the caller's row limit stops the parsing too."""
+    _xlsx_check_size(raw, max_rows)
     try:
-        dataset = tablib.Dataset().load(io.BytesIO(raw), format="xlsx", headers=False)
+        book = _xlsx_open(raw)
+        cells = book.active.iter_rows(values_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
         log.info("import.xlsx_unreadable", exc_info=True)
-        raise _file_error(
-            _("The file cannot be read as an Excel workbook (.xlsx). Save it again from Excel.")
-        ) from None
-    return [list(row) for row in dataset]
+        raise _xlsx_unreadable() from None
+
+    def rows() -> Iterator[list[Any]]:
+        try:
+            for number in range(1, XLSX_MAX_ROW_NUMBER + 2):
+                try:
+                    row = list(next(cells))
+                except StopIteration:
+                    return
+                except Exception:
+                    log.info("import.xlsx_unreadable", exc_info=True)
+                    raise _xlsx_unreadable() from None
+                if number > XLSX_MAX_ROW_NUMBER:
+                    raise _xlsx_unreadable()
+                while row and row[-1] is None:  # formatted but empty cells at the end
+                    row.pop()
+                if len(row) > XLSX_MAX_COLUMNS:
+                    raise _file_error(
+                        _("This row has cells beyond column %(n)d; an import has fewer columns.")
+                        % {"n": XLSX_MAX_COLUMNS},
+                        row=number,
+                    )
+                yield row
+        finally:
+            book.close()
+
+    return rows()
 
 
-def _read_rows(file: IO[bytes] | bytes, filename: str) -> list[list[Any]]:
-    """The file's rows, recognising CSV and .xlsx by content and extension."""
+def _read_rows(file: IO[bytes] | bytes, filename: str, max_rows: int) -> Iterator[list[Any]]:
+    """The file's rows, recognising CSV and .xlsx by content and extension. The rows are
+    read as they are taken: the caller stops at its row limit, ``max_rows`` data rows."""
     raw = _read_bytes(file)
     extension = PurePath(filename or "").suffix.lower()
     if not raw:
@@ -145,33 +266,37 @@ def _read_rows(file: IO[bytes] | bytes, filename: str) -> list[list[Any]]:
             % {"ext": extension}
         )
     if raw.startswith(b"PK\x03\x04"):  # a zip container: .xlsx
-        return _read_xlsx(raw)
+        return _read_xlsx(raw, max_rows)
     if extension == ".xlsx":
         raise _file_error(_("The file is named .xlsx but is not an Excel workbook."))
     return _read_csv(raw)
 
 
 def _table(file: IO[bytes] | bytes, filename: str, max_rows: int | None = None) -> _Table:
-    rows = _read_rows(file, filename)
-    numbered = [(index, row) for index, row in enumerate(rows, start=1)]
-    # Leading empty rows are skipped; the first row with content holds the titles.
-    while numbered and all(_blank(cell) for cell in numbered[0][1]):
-        numbered.pop(0)
-    if not numbered:
+    limit = max_rows if max_rows is not None else settings.IMPORT_MAX_ROWS
+    header_row, header = 0, None
+    data: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(_read_rows(file, filename, limit), start=1):
+        # Empty rows are skipped; the first row with content holds the titles.
+        if all(_blank(cell) for cell in row):
+            continue
+        if header is None:
+            header_row, header = number, row
+            continue
+        data.append((number, row))
+        if len(data) > limit:
+            # Refused here, without reading (or holding) the rest of the file.
+            raise _file_error(
+                _(
+                    "The file has more than %(limit)d data rows; at most %(limit)d can be "
+                    "imported at once. Split it into smaller files."
+                )
+                % {"limit": limit}
+            )
+    if header is None:
         raise _file_error(_("The file is empty."))
-    header_row, header = numbered[0]
-    data = [(number, row) for number, row in numbered[1:] if not all(_blank(c) for c in row)]
     if not data:
         raise _file_error(_("The file has a header row but no data rows."), row=header_row)
-    limit = max_rows if max_rows is not None else settings.IMPORT_MAX_ROWS
-    if len(data) > limit:
-        raise _file_error(
-            _(
-                "The file has %(rows)d data rows; at most %(limit)d can be imported at once. "
-                "Split it into smaller files."
-            )
-            % {"rows": len(data), "limit": limit}
-        )
     return _Table(header_row, header, data)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_deferred, audit_savepoint
 from core.exceptions import DomainError
 
 from .columns import _Spec
@@ -77,7 +78,7 @@ def _run_rows(
 def _savepoint(run: _Run, row: int, fields: Mapping[str, str], call: Callable[[], Any]) -> Any:
     """Run one row's service call in a savepoint; a refusal becomes that row's error."""
     try:
-        with transaction.atomic():
+        with audit_savepoint():
             return call()
     except ValidationError as error:
         run.validation_errors(row, error, fields)
@@ -120,7 +121,9 @@ def _import(
             return
         handler(row, values)
 
-    with transaction.atomic():
+    # The rows' audit entries are appended to the chain in one step after the last row,
+    # in the same transaction: its head is locked for that step, not for the whole file.
+    with transaction.atomic(), audit_deferred():
         _run_rows(table, columns, handle, progress)
         if result.errors:
             # All or nothing: no row of a file with a bad row reaches the portal.

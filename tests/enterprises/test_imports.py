@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+import zipfile
 from decimal import Decimal
 
 import openpyxl
+import openpyxl.worksheet._reader as sheet_reader
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from core import audit
 from core.actors import Actor
 from core.roles import ensure_roles
 from enterprises.imports import (
@@ -19,6 +22,7 @@ from enterprises.imports import (
     SUBJECTS,
     RowError,
     error_table,
+    reading,
     records_import,
     subjects_import,
     template_csv,
@@ -507,3 +511,186 @@ def test_same_document_number_of_another_department_is_a_new_record(officer, tax
     assert (result.created, result.updated) == (1, 0)
     foreign.refresh_from_db()
     assert foreign.department == tax and foreign.subject_id != subjects[0].pk
+
+
+# --- Large and hostile workbooks ----------------------------------------------------------
+
+
+def _workbook(data_rows: int, *, cell: str = "x") -> bytes:
+    """An .xlsx with the records header and ``data_rows`` one-cell rows, built fast: the
+    sheet part of a small workbook written by openpyxl is replaced by a generated one."""
+    book = openpyxl.Workbook(write_only=True)
+    book.create_sheet().append(HEADER.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    header = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{title}</t></is></c>'
+        for i, title in enumerate(HEADER.split(","))
+    )
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{cell}</t></is></c></row>'
+        for n in range(2, data_rows + 2)
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<sheetData><row r="1">{header}</row>{rows}</sheetData></worksheet>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _counting_reader(monkeypatch) -> list[int]:
+    """Counts the rows the import pulls from the file."""
+    pulled = [0]
+    original = reading._read_rows
+
+    def counting(*args, **kwargs):
+        for row in original(*args, **kwargs):
+            pulled[0] += 1
+            yield row
+
+    monkeypatch.setattr(reading, "_read_rows", counting)
+    return pulled
+
+
+def test_a_workbook_over_the_row_limit_is_refused_without_reading_it_all(
+    officer, settings, monkeypatch
+):
+    settings.IMPORT_MAX_ROWS = 50
+    data = _workbook(200_001)  # no <dimension>: openpyxl would parse all of it to find one
+    monkeypatch.setattr(reading, "XLSX_TAGS_PER_ROW", 10**6)  # past the size check (below)
+    pulled = _counting_reader(monkeypatch)
+    parsed = [0]  # XML elements of the workbook's parts parsed
+    iterparse = sheet_reader.iterparse
+
+    def counting_iterparse(*args, **kwargs):
+        for event in iterparse(*args, **kwargs):
+            parsed[0] += 1
+            yield event
+
+    monkeypatch.setattr(sheet_reader, "iterparse", counting_iterparse)
+
+    result = records_import(actor=officer, file=data, filename="big.xlsx")
+
+    assert [e.row for e in result.errors] == [None]
+    assert "more than 50 data rows" in result.errors[0].reason
+    assert pulled[0] == 1 + 51  # the header and one row past the limit, then it stopped
+    assert parsed[0] < 1_000  # of some 800,000
+    assert not CreditRecord.objects.exists()
+
+
+def test_a_csv_over_the_row_limit_stops_reading_there_too(officer, settings, monkeypatch):
+    settings.IMPORT_MAX_ROWS = 5
+    pulled = _counting_reader(monkeypatch)
+    result = records_import(
+        actor=officer, file=csv_bytes(HEADER, *["x"] * 10_000), filename="big.csv"
+    )
+    assert "more than 5 data rows" in result.errors[0].reason and pulled[0] == 1 + 6
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    def refuse(raw):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(reading, "_xlsx_open", refuse)
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(
+    officer, monkeypatch, no_parsing
+):
+    monkeypatch.setattr(reading, "XLSX_MAX_UNPACKED_BYTES", 100_000)
+    data = _workbook(5_000)  # some 400 KB unpacked, a few KB packed
+    assert len(data) < 100_000
+
+    result = records_import(actor=officer, file=data, filename="bomb.xlsx")
+
+    assert len(result.errors) == 1 and "unpacks to" in result.errors[0].reason
+
+
+def test_a_workbook_with_more_xml_than_its_rows_need_is_refused_before_it_is_parsed(
+    officer, settings, no_parsing
+):
+    settings.IMPORT_MAX_ROWS = 50
+    result = records_import(actor=officer, file=_workbook(200_001), filename="big.xlsx")
+    assert len(result.errors) == 1 and "larger than 50 rows of data need" in result.errors[0].reason
+
+    # Shared strings are loaded whole before the first row: 100,000 empty ones in 2 KB.
+    book = openpyxl.Workbook()
+    book.active.append(["subject_uscc"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t/></si>" * 100_000 + "</sst>")
+    assert len(out.getvalue()) < 20_000
+    result = records_import(actor=officer, file=out.getvalue(), filename="strings.xlsx")
+    assert len(result.errors) == 1 and "larger than 50 rows of data need" in result.errors[0].reason
+
+
+def test_a_cell_far_to_the_right_is_refused_without_padding_every_row(officer, subjects):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(penalty_row(subjects[0].uscc, 1).split(","))
+    book.active["XFD2"] = "far"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    result = records_import(actor=officer, file=buffer.getvalue(), filename="wide.xlsx")
+
+    assert [(e.row, e.field) for e in result.errors] == [(2, "file")]
+    assert "column" in result.errors[0].reason
+
+
+# --- The audit chain during an import ---------------------------------------------------------
+
+
+def test_an_import_locks_the_audit_chain_once_after_its_last_row(officer, subjects, monkeypatch):
+    locks: list[int] = []
+    original = audit._locked_head
+
+    def locked_head():
+        locks.append(CreditRecord.objects.count())  # records written when the lock is taken
+        return original()
+
+    monkeypatch.setattr(audit, "_locked_head", locked_head)
+    data = csv_bytes(HEADER, *(penalty_row(s.uscc, n) for n, s in enumerate(subjects)))
+    before = AuditEvent.objects.count()
+
+    result = records_import(actor=officer, file=data, filename="p.csv")
+
+    assert result.ok and result.created == 3
+    assert locks == [3]
+    rows = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.action, e.object_type) for e in rows] == [("create", "enterprises.creditrecord")] * 3
+    assert [e.object_id for e in rows] == [
+        str(pk) for pk in CreditRecord.objects.order_by("id").values_list("pk", flat=True)
+    ]
+    assert all("p.csv" in e.reason and e.actor_label == officer.label for e in rows)
+    assert audit.audit_verify().ok
+
+
+def test_a_failed_import_leaves_the_audit_chain_untouched(officer, subjects, monkeypatch):
+    locks: list[int] = []
+    original = audit._locked_head
+    monkeypatch.setattr(audit, "_locked_head", lambda: locks.append(1) or original())
+    data = csv_bytes(
+        HEADER, penalty_row(subjects[0].uscc, 1), penalty_row(subjects[1].uscc, 2, kind="nope")
+    )
+    before = AuditEvent.objects.count()
+
+    result = records_import(actor=officer, file=data, filename="p.csv")
+
+    assert not result.ok and locks == []
+    assert AuditEvent.objects.count() == before and not CreditRecord.objects.exists()
+    assert audit.audit_verify().ok
