@@ -24,3 +24,17 @@ class DepartmentNotAllowed(DomainError):
 
 class StateTransitionNotAllowed(DomainError):
     default_message = _("This change of state is not allowed.")
+
+
+class RegistrationNotAllowed(DomainError):
+    """Registration data changed by a department that is not its registering authority."""
+
+    status_code = 403
+    default_message = _("Only the registering authority may change registration data.")
+
+
+class RevocationNotAllowed(DomainError):
+    """A record revoked outside an objection decision by someone other than its department."""
+
+    status_code = 403
+    default_message = _("This record can only be revoked by an objection decision.")

@@ -45,6 +45,13 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def is_market_regulation(self) -> bool:
+        """SAMR and the provincial administrations for market regulation (``zj-amr``):
+        the registering authority of enterprises (rules.md §2.1) and a jurisdiction of
+        their own for publicity (§6)."""
+        return self.code == "samr" or self.code.endswith("-amr")
+
 
 class OfficialProfile(models.Model):
     """Ties a staff user to the department whose data they may enter and correct."""

@@ -279,6 +279,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "core.api.handlers.exception_handler",
+    # DRF's parsers, but JSON nested past a bound is a 400, not a RecursionError (a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": None,
     # Scopes and rates are THROTTLE_SCOPES / THROTTLE_RATES below (one rule for API and pages).
     "DEFAULT_THROTTLE_CLASSES": ["creditsite.throttling.ClientRateThrottle"],

@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.audit import audit_change, snapshot
-from core.exceptions import DepartmentNotAllowed, DomainError, StateTransitionNotAllowed
+from core.exceptions import (
+    DepartmentNotAllowed,
+    DomainError,
+    RegistrationNotAllowed,
+    RevocationNotAllowed,
+    StateTransitionNotAllowed,
+)
 
 from .dispatch import task
 from .models import (
@@ -34,7 +40,7 @@ from .models import (
     record_is_public,
 )
 from .pinyin import search_keys
-from .uscc import normalize_uscc
+from .uscc import normalize_uscc, registered_by_market_regulation
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +201,42 @@ def rescore_pending_job(*, older_than_minutes: int | None = None) -> int:
 
 # --- Subjects -------------------------------------------------------------------------
 
+# What a subject's registering authority holds: the writable fields and the accepted
+# check-character override (former names too: a changed name becomes one).
+SUBJECT_REGISTRATION_FIELDS = (*SUBJECT_FIELDS, "uscc_override", "uscc_override_reason")
+
+
+def subject_registration_editable(actor: Actor, subject: Subject) -> bool:
+    """May ``actor`` change the registration data of this registered subject?
+
+    rules.md §2.1: an organisation registered by market regulation (its code starts with
+    9) has its registration data from that authority, so only market regulation changes
+    it; administrators and system jobs too (credit-centre reviewers have no write access
+    to subjects, §1.1). Other departments may still register a subject not yet on file and
+    enter records about any subject.
+    """
+    if subject.pk is None or not registered_by_market_regulation(subject.uscc):
+        return True
+    if actor.is_unrestricted:
+        return True
+    department = actor.department
+    return department is not None and department.is_market_regulation
+
+
+def subject_registration_check(actor: Actor, subject: Subject, changed: list[str]) -> None:
+    """Refuse changes to ``changed`` (field names as forms and the API name them) that
+    ``actor`` may not make (:func:`subject_registration_editable`)."""
+    if not changed or subject_registration_editable(actor, subject):
+        return
+    raise RegistrationNotAllowed(
+        _(
+            "Only market regulation, which registered this enterprise, may change its "
+            "registration data (%(fields)s). Other departments may enter records about it."
+        )
+        % {"fields": ", ".join(changed)},
+        field=changed[0],
+    )
+
 
 def subject_upsert(
     *,
@@ -224,6 +266,8 @@ def subject_upsert(
         before = None if subject is None else snapshot(subject)
         if subject is None:
             subject = Subject(uscc=code)
+        # As stored, to compare with the cleaned values (Decimal("5") == Decimal("5.0000")).
+        stored = {name: getattr(subject, name) for name in SUBJECT_REGISTRATION_FIELDS}
         old_name = subject.name
         for name, value in data.items():
             setattr(subject, name, value)
@@ -231,6 +275,16 @@ def subject_upsert(
             subject.uscc_override = True
             subject.uscc_override_reason = override_reason
         subject.full_clean(validate_unique=True)
+        if not created:
+            changed = [
+                name.removesuffix("_id")
+                for name in SUBJECT_REGISTRATION_FIELDS
+                if getattr(subject, name) != stored[name]
+            ]
+            known = set(subject.former_names.values_list("name", flat=True))
+            if {f for f in former_names or [] if f and f != subject.name} - known:
+                changed.append("former_names")
+            subject_registration_check(actor, subject, changed)
         subject.save()
         if not created and old_name and old_name != subject.name:
             FormerName.objects.get_or_create(
@@ -444,20 +498,55 @@ def _public_file_left(record: CreditRecord, *, was_public: bool, subject_id: int
     )
 
 
+def record_revocable_by(actor: Actor, record: CreditRecord) -> bool:
+    """May ``actor`` revoke ``record`` outside an objection decision?
+
+    rules.md §3.6, §7: a record is revoked by an objection decision (``repair.services``,
+    handled by its department or a credit-centre reviewer), or withdrawn by the department
+    that entered it, with a reason. Nobody else revokes another department's decision:
+    not a reviewer, not an administrator. System jobs act as the platform.
+    """
+    if actor.system:
+        return True
+    department = actor.department
+    return department is not None and department.pk == record.department_id
+
+
+def record_state_choices(actor: Actor, record: CreditRecord) -> list[str]:
+    """The states ``actor`` may move ``record`` to by hand (the admin's state page)."""
+    allowed = STATE_TRANSITIONS.get(record.state, frozenset())
+    return [
+        state
+        for state in RecordState.values
+        if state in allowed and (state != RecordState.REVOKED or record_revocable_by(actor, record))
+    ]
+
+
 def record_state_set(
     *,
     actor: Actor,
     record: CreditRecord,
     state: str,
     reason: str,
+    objection: str = "",
 ) -> CreditRecord:
     """Move a record to another state (objection, expiry, repair, revocation).
 
-    Nothing is deleted; the audit row says who, when and why.
+    Nothing is deleted; the audit row says who, when and why. ``objection`` is the
+    reference of the objection whose decision revokes the record; without one only the
+    record's own department may revoke it (:func:`record_revocable_by`).
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the state changes.")})
     _check_department(actor, record.department)
+    if state == RecordState.REVOKED and not objection and not record_revocable_by(actor, record):
+        raise RevocationNotAllowed(
+            _(
+                "Only the department that entered this record may revoke it directly; "
+                "anyone else revokes it by deciding an objection to it."
+            ),
+            field="state",
+        )
     with transaction.atomic():
         record = CreditRecord.objects.select_for_update().get(pk=record.pk)
         if state not in STATE_TRANSITIONS.get(record.state, frozenset()):

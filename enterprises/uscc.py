@@ -21,6 +21,9 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # GB 32100-2015 registration-authority codes (1 institution-establishment bodies,
 # 5 civil affairs, 9 market regulation, N agriculture, Y other, ...).
 REGISTRATION_AUTHORITIES = frozenset("123456789ANY")
+# Market regulation (formerly industry and commerce) registers enterprises, individual
+# businesses and farmers' cooperatives: their codes start with 9.
+MARKET_REGULATION_AUTHORITY = "9"
 USCC_LENGTH = 18
 
 
@@ -101,9 +104,18 @@ def is_valid_uscc(value: str) -> bool:
 
 
 def looks_like_uscc(value: str) -> bool:
-    """True when a search query was probably meant as a code (for "it is invalid because…")."""
+    """True when a search query was meant as a code: a valid one, whatever its digits (the
+    organisation code may be mostly letters, rules.md §2.2), or one that looks like a code
+    but is not valid (for "it is invalid because…")."""
     code = normalize_uscc(value)
+    if len(code) == USCC_LENGTH and is_valid_uscc(code):
+        return True
     return 15 <= len(code) <= 20 and sum(c.isdigit() for c in code) >= 10
+
+
+def registered_by_market_regulation(code: str | None) -> bool:
+    """The code's registration authority is market regulation (rules.md §2.1)."""
+    return bool(code) and normalize_uscc(code or "")[:1] == MARKET_REGULATION_AUTHORITY
 
 
 def uscc_field_validator(value: str) -> None:

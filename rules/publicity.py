@@ -66,8 +66,7 @@ class Publicity:
 
 
 def jurisdiction_for_department(department: Department) -> str:
-    code = department.code
-    if code == "samr" or code.endswith("-amr"):
+    if department.is_market_regulation:
         return Jurisdiction.SAMR
     if department.level == "national":
         return Jurisdiction.NATIONAL

@@ -303,7 +303,7 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
         record = self.get_object(request, unquote(object_id))
         if not self.has_change_permission(request, record):
             raise PermissionDenied
-        allowed = services.STATE_TRANSITIONS.get(record.state, frozenset())
+        allowed = services.record_state_choices(request_actor(request), record)
         choices = [(value, label) for value, label in RecordState.choices if value in allowed]
         form = RecordStateForm(request.POST or None, choices=choices)
         if request.method == "POST" and form.is_valid():

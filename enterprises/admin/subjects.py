@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import Actor
 from core.admin.base import (
     CappedCountPaginator,
     GuardedModelAdmin,
@@ -19,6 +20,7 @@ from core.admin.base import (
     register_secret_fields,
     request_actor,
 )
+from core.exceptions import DomainError
 from enterprises import imports, services
 from enterprises.models import FormerName, Subject
 from enterprises.uscc import looks_like_uscc, normalize_uscc
@@ -32,6 +34,8 @@ register_secret_fields(Subject, "id_number")
 
 
 class SubjectForm(forms.ModelForm):
+    actor: Actor  # set per request by SubjectAdmin.get_form
+
     add_former_names = forms.CharField(
         label=_("Add former names"),
         required=False,
@@ -63,6 +67,17 @@ class SubjectForm(forms.ModelForm):
 
     def clean_uscc(self) -> str | None:
         return normalize_uscc(self.cleaned_data.get("uscc") or "") or None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}  # a ModelForm's clean() returns its cleaned_data
+        if self.instance.pk is not None:
+            # The service's rule, said on the form instead of as an error page (rules.md §2.1).
+            changed = [name for name in self.changed_data if name != "uscc"]
+            try:
+                services.subject_registration_check(self.actor, self.instance, changed)
+            except DomainError as error:
+                self.add_error(None, str(error.message))
+        return cleaned
 
     def former_names(self) -> list[str]:
         text = self.cleaned_data.get("add_former_names") or ""
@@ -171,6 +186,10 @@ class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     @admin.display(description=_("identity number"))
     def masked_id_number(self, obj: Subject) -> str:
         return obj.masked_id_number
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request_actor(request)})
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         excluded = list(super().get_exclude(request, obj) or [])

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 from core.actors import Actor
 from core.api.authentication import DepartmentTokenAuthentication
 from core.api.errors import ServiceErrorsMixin, retry_once_on_race
+from core.api.parsers import JSONParser
 from core.api.permissions import HasDepartmentToken
 from core.api.serializers import ErrorSerializer
 from core.exceptions import DepartmentNotAllowed
@@ -297,7 +297,9 @@ class EnterpriseView(DepartmentWriteView):
             "a changed name is kept as a former name. Natural persons are not accepted: "
             "their personal data needs a separate legal basis. A code that fails its "
             "check character is refused unless an official has already registered it "
-            "with a recorded override."
+            "with a recorded override. The registration data of an enterprise registered "
+            "by market regulation (a code starting with 9) is changed only by market "
+            "regulation; other departments may still enter records about it."
         ),
         tags=["enterprises"],
         request=SubjectWriteSerializer,
@@ -323,6 +325,24 @@ class EnterpriseView(DepartmentWriteView):
                 ),
             ),
             401: _UNAUTHORISED,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "The enterprise is registered by market regulation and the token's "
+                    "department is not: it may not change the registration data."
+                ),
+                examples=[
+                    _error_example(
+                        "Registered by market regulation",
+                        "name",
+                        "Only market regulation, which registered this enterprise, may change "
+                        "its registration data (name). Other departments may enter records "
+                        "about it.",
+                        "registration_not_allowed",
+                        "403",
+                    )
+                ],
+            ),
             415: _UNSUPPORTED,
             422: key_reused_response(),
         },

@@ -115,6 +115,7 @@ def objection_decide(
                 record=record,
                 state=RecordState.REVOKED if decision == Decision.REVOKED else RecordState.ACTIVE,
                 reason=text,
+                objection=case.reference,
             )
         if decision == Decision.REVOKED:
             for entry in case.list_entries.all():

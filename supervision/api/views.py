@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, generics, serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +27,7 @@ from rest_framework.views import APIView
 from core.actors import Actor
 from core.api.authentication import DepartmentTokenAuthentication
 from core.api.errors import ServiceErrorsMixin
+from core.api.parsers import JSONParser
 from core.api.serializers import ErrorSerializer
 from enterprises import queries as enterprise_queries
 from enterprises.models import DepartmentToken

@@ -601,3 +601,52 @@ def test_admin_renders_in_chinese(client, amr):
     client.force_login(make_officer(amr))
     page = client.get(reverse(RECORDS)).content.decode()
     assert "信用" in page  # zh-hans is the default language
+
+
+# --- registration data, revocation, search by code -----------------------------------------
+
+
+def test_only_market_regulation_changes_a_registered_enterprise_in_the_admin(client, tax):
+    subject = SubjectFactory(name="市场监管登记有限公司")  # a 91… code
+    form = subject_form(name="税务改的名字有限公司")
+    form.pop("uscc")
+    tax_officer = login(client, make_officer(tax))
+
+    response = tax_officer.post(url("subject_change", subject.pk), form)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert "market regulation" in errors[0] and "name" in errors[0]
+    subject.refresh_from_db()
+    assert subject.name == "市场监管登记有限公司"
+    assert not AuditEvent.objects.filter(object_type="enterprises.subject").exists()
+
+
+def test_a_reviewer_revokes_only_through_an_objection_decision(reviewer_client, records):
+    record = records["b"]  # the tax department's
+    page = reviewer_client.get(url("creditrecord_state", record.pk))
+    choices = [value for value, _ in page.context["form"].fields["state"].choices]
+    assert "revoked" not in choices and "under_objection" in choices
+
+    response = reviewer_client.post(
+        url("creditrecord_state", record.pk), {"state": "revoked", "reason": "我认为有误"}
+    )
+
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.state == RecordState.ACTIVE
+    assert not AuditEvent.objects.filter(action="state").exists()
+
+
+def test_search_finds_a_valid_code_with_few_digits(reviewer_client, amr):
+    code = build_uscc("N2", "330100", "ABCDEFGH")  # letters in the organisation code
+    assert sum(c.isdigit() for c in code) < 10
+    wanted, other = SubjectFactory(uscc=code), SubjectFactory()
+    CreditRecordFactory(subject=wanted, department=amr, title="字母代码主体的记录")
+    CreditRecordFactory(subject=other, department=amr, title="别的记录")
+
+    for term in (code, code.lower(), f"{code[:9]} {code[9:]}"):
+        subjects = reviewer_client.get(url("subject_changelist"), {"q": term})
+        assert [s.pk for s in subjects.context["cl"].result_list] == [wanted.pk], term
+        found = reviewer_client.get(reverse(RECORDS), {"q": term})
+        assert listed_titles(found) == {"字母代码主体的记录"}, term

@@ -620,3 +620,71 @@ def test_schema_documents_the_paths_and_the_bearer_scheme(anonymous):
         assert {"200", "201", "400", "401"} <= set(operation["responses"])
     assert "403" in schema["paths"]["/api/v1/records/"]["post"]["responses"]
     assert {} in schema["paths"]["/api/v1/departments/"]["get"]["security"]
+
+
+# --- Who may change a registered enterprise (rules.md §2.1) ------------------------------------
+
+
+def test_only_market_regulation_changes_what_it_registered(amr, tax):
+    subject = SubjectFactory()  # a 91… code: registered by market regulation
+    tax_client, _ = client_for(tax)
+    before = counts()
+
+    response = tax_client.post(
+        "/api/v1/enterprises/",
+        {"uscc": subject.uscc, "name": "被税务改名有限公司", "region": "330102"},
+        format="json",
+    )
+
+    assert response.status_code == 403, response.json()
+    body = response.json()
+    assert "market regulation" in body["detail"] and "name" in body["detail"]
+    assert body["errors"][0]["code"] == "registration_not_allowed"
+    assert body["errors"][0]["field"] in ("name", "region")
+    assert counts() == before
+    subject.refresh_from_db()
+    assert subject.name.startswith("杭州测试") and subject.region_id == "330106"
+    assert not FormerName.objects.exists()
+
+    # Sending what is registered changes nothing and is fine; so are records about it.
+    same = tax_client.post(
+        "/api/v1/enterprises/",
+        {"uscc": subject.uscc, "name": subject.name, "registered_capital": "100.0"},
+        format="json",
+    )
+    assert same.status_code == 200, same.json()
+    added = tax_client.post(
+        "/api/v1/enterprises/",
+        {"uscc": subject.uscc, "name": subject.name, "former_names": ["税务添加的曾用名"]},
+        format="json",
+    )
+    assert added.status_code == 403
+    rating = penalty(
+        subject, kind="tax_credit_rating", severity="", penalty_type="", fine_amount=None
+    )
+    rating.update(tax_credit_level="A", tax_year=2024, publicity_end=None)
+    assert tax_client.post("/api/v1/records/", rating, format="json").status_code == 201
+
+    changed = client_for(amr)[0].post(
+        "/api/v1/enterprises/",
+        {"uscc": subject.uscc, "name": "市场监管更名有限公司"},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+
+
+def test_another_department_may_register_a_new_enterprise(tax):
+    client, _ = client_for(tax)
+    response = client.post(
+        "/api/v1/enterprises/", {"uscc": VALID_USCC, "name": "杭州示例科技有限公司"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+
+
+def test_public_search_finds_a_valid_code_with_few_digits(anonymous):
+    from enterprises.uscc import build_uscc
+
+    code = build_uscc("N2", "330100", "ABCDEFGH")
+    wanted = SubjectFactory(uscc=code)
+    response = anonymous.get("/api/v1/enterprises/", {"q": code.lower()})
+    assert [row["uscc"] for row in response.json()["results"]] == [wanted.uscc]

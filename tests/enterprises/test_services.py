@@ -197,3 +197,37 @@ def test_natural_person_has_no_code_and_masked_id():
     )
     assert person.uscc is None
     assert person.masked_id_number == "3301************34"
+
+
+# --- Revocation (rules.md §3.6, §7) -------------------------------------------------------------
+
+
+def test_revocation_outside_an_objection_decision_is_the_records_department_only():
+    from core.exceptions import RevocationNotAllowed
+    from core.roles import ensure_roles
+    from tests.factories import UserFactory
+
+    ensure_roles()
+    own = DepartmentFactory(code="zj-tax")
+    reviewer = Actor.for_user(UserFactory(username="reviewer", groups=["credit_centre_reviewer"]))
+    administrator = Actor.for_user(UserFactory(username="admin", groups=["administrator"]))
+    record, other = CreditRecordFactory(department=own), CreditRecordFactory(department=own)
+
+    for actor in (reviewer, administrator):
+        with pytest.raises(RevocationNotAllowed) as refused:
+            record_state_set(actor=actor, record=record, state="revoked", reason="有误")
+        assert refused.value.status_code == 403 and refused.value.field == "state"
+    record.refresh_from_db()
+    assert record.state == "active" and not AuditEvent.objects.filter(action="state").exists()
+    # Other state changes stay theirs; the revocation comes through the objection decision.
+    record_state_set(actor=reviewer, record=record, state="under_objection", reason="异议受理")
+    record_state_set(
+        actor=reviewer, record=record, state="revoked", reason="异议成立", objection="YY2026"
+    )
+    # The department that entered the record withdraws it with a reason.
+    record_state_set(
+        actor=Actor.for_user(make_officer(own)), record=other, state="revoked", reason="录入错误"
+    )
+    record.refresh_from_db()
+    other.refresh_from_db()
+    assert record.state == other.state == "revoked"

@@ -94,6 +94,13 @@ def test_looks_like_uscc_only_for_code_like_queries():
     assert not looks_like_uscc("alibaba")
 
 
+def test_every_valid_code_looks_like_one_whatever_its_digits():
+    code = build_uscc("N2", "330100", "ABCDEFGH")
+    assert sum(c.isdigit() for c in code) < 10 and is_valid_uscc(code)
+    assert looks_like_uscc(code) and looks_like_uscc(f" {code[:6]} {code[6:].lower()} ")
+    assert not looks_like_uscc("ABCDEFGHJKLMNPQRTU")  # 18 letters, not a valid code
+
+
 @given(
     division=st.sampled_from(["330100", "330106", "110000", "440101"]),
     body=st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8),
