@@ -260,8 +260,15 @@ def subject_upsert(
             {"uscc_override_reason": _("Only an official may accept a code that fails its check.")}
         )
     code = normalize_uscc(uscc) if uscc else None
+    known = subject.pk if subject is not None and subject.pk else None
     with transaction.atomic():
-        subject = Subject.objects.select_for_update().filter(uscc=code).first() if code else None
+        # A known subject is updated by id (a natural person has no code: looking it up by
+        # code registered the same person again on every edit), anyone else by code.
+        rows = Subject.objects.select_for_update()
+        if known is not None:
+            subject = rows.get(pk=known)
+        else:
+            subject = rows.filter(uscc=code).first() if code else None
         created = subject is None
         before = None if subject is None else snapshot(subject)
         if subject is None:

@@ -199,6 +199,23 @@ def test_natural_person_has_no_code_and_masked_id():
     assert person.masked_id_number == "3301************34"
 
 
+def test_editing_a_known_subject_updates_it_by_id_not_a_new_one():
+    person, _ = subject_upsert(
+        actor=SYSTEM,
+        uscc=None,
+        data={"subject_type": "natural_person", "name": "王五", "id_number": "330106199001011234"},
+    )
+    edited, created = subject_upsert(
+        actor=SYSTEM,
+        uscc=None,
+        data={"subject_type": "natural_person", "name": "王五六", "id_number": "330106199001011234"},
+        subject=person,
+    )
+    assert (edited.pk, created, edited.name) == (person.pk, False, "王五六")
+    assert Subject.objects.filter(subject_type="natural_person").count() == 1
+    assert list(edited.former_names.values_list("name", flat=True)) == ["王五"]
+
+
 # --- Revocation (rules.md §3.6, §7) -------------------------------------------------------------
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from enterprises.models import CreditCommitment, Policy
-from tests.portal.test_site import listed
 from tests.factories import DepartmentFactory, SubjectFactory
+from tests.portal.test_site import listed
 
 pytestmark = pytest.mark.django_db
 
