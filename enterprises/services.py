@@ -260,13 +260,13 @@ def subject_upsert(
             {"uscc_override_reason": _("Only an official may accept a code that fails its check.")}
         )
     code = normalize_uscc(uscc) if uscc else None
-    known = subject.pk if subject is not None and subject.pk else None
+    known_pk = subject.pk if subject is not None and subject.pk else None
     with transaction.atomic():
         # A known subject is updated by id (a natural person has no code: looking it up by
         # code registered the same person again on every edit), anyone else by code.
         rows = Subject.objects.select_for_update()
-        if known is not None:
-            subject = rows.get(pk=known)
+        if known_pk is not None:
+            subject = rows.get(pk=known_pk)
         else:
             subject = rows.filter(uscc=code).first() if code else None
         created = subject is None

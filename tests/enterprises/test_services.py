@@ -208,7 +208,11 @@ def test_editing_a_known_subject_updates_it_by_id_not_a_new_one():
     edited, created = subject_upsert(
         actor=SYSTEM,
         uscc=None,
-        data={"subject_type": "natural_person", "name": "王五六", "id_number": "330106199001011234"},
+        data={
+            "subject_type": "natural_person",
+            "name": "王五六",
+            "id_number": "330106199001011234",
+        },
         subject=person,
     )
     assert (edited.pk, created, edited.name) == (person.pk, False, "王五六")
