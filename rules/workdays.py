@@ -4,8 +4,12 @@ Rules: periods in working days skip weekends and official holidays but count mak
 working days (调休); the starting day is not counted; a deadline that falls on a
 holiday moves to the next working day. The calendar is the editable table
 ``repair.CalendarDay`` (seeded from ``chinese-calendar``, 2004–2026). A year whose
-official calendar is not entered (``CalendarYear.entered``) is computed on weekends
-alone, and any deadline that needed such a year is marked *provisional*.
+official calendar is not entered (``CalendarYear.entered``) skips weekends and the
+statutory holidays, which the law fixes and :func:`statutory_holidays` computes from the
+lunar calendar and the solar terms (``lunar_python``); only the extra rest days and make-up
+working days announced each year are unknown, so any deadline that needed such a year is
+marked *provisional* (rules.md §13). A job acts on a provisional deadline that falls on a
+statutory holiday only after the next working day (:func:`acts_after`).
 
 The table is small (≈ 800 rows) and read on every deadline, so it is held in memory
 and reloaded when an official edits it (signals below) or after ``_TTL`` seconds
@@ -18,6 +22,8 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
@@ -62,16 +68,65 @@ def _calendar() -> tuple[dict[dt.date, bool], frozenset[int]]:
     return special, years
 
 
+@lru_cache(maxsize=256)
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays of ``year`` as the law fixes them (rules.md §13): New Year
+    1 January; Spring Festival eve and the first three days of the lunar year; Qingming
+    (the solar term); Labour Day 1–2 May; Dragon Boat (5/5 lunar); Mid-Autumn (15/8 lunar);
+    National Day 1–3 October. Without the extra rest days and make-up days of the year."""
+    from lunar_python import Lunar  # type: ignore[import-untyped]
+
+    def solar(lunar: Any) -> dt.date:
+        s = lunar.getSolar()
+        return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+    new_year = solar(Lunar.fromYmd(year, 1, 1))  # always in January or February of ``year``
+    qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
+    days = {
+        dt.date(year, 1, 1),
+        *(new_year + dt.timedelta(days=i) for i in range(-1, 3)),
+        dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()),
+        dt.date(year, 5, 1),
+        dt.date(year, 5, 2),
+        solar(Lunar.fromYmd(year, 5, 5)),
+        solar(Lunar.fromYmd(year, 8, 15)),
+        dt.date(year, 10, 1),
+        dt.date(year, 10, 2),
+        dt.date(year, 10, 3),
+    }
+    return frozenset(days)
+
+
+def is_statutory_holiday(day: dt.date) -> bool:
+    return day in statutory_holidays(day.year)
+
+
 def year_entered(year: int) -> bool:
     return year in _calendar()[1]
 
 
-def is_working_day(day: dt.date) -> bool:
-    """Monday–Friday unless a holiday; a make-up day (调休) is a working day."""
-    special, _years = _calendar()
+def _working(day: dt.date, special: dict[dt.date, bool], years: frozenset[int]) -> bool:
+    """The table decides; outside it, a year not entered also rests on statutory holidays."""
     if day in special:
         return special[day]
-    return day.weekday() < 5
+    if day.weekday() >= 5:
+        return False
+    return day.year in years or day not in statutory_holidays(day.year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday–Friday unless a holiday; a make-up day (调休) is a working day."""
+    special, years = _calendar()
+    return _working(day, special, years)
+
+
+def acts_after(date: dt.date, provisional: bool) -> dt.date:
+    """The last day on which a job must not yet act on a stored deadline ``date``: the
+    deadline itself, or, for a provisional one that falls on a statutory holiday, the next
+    working day (rules.md §13)."""
+    if provisional and is_statutory_holiday(date):
+        return next_working_day(date).date
+    return date
 
 
 def add_working_days(start: dt.date, n: int) -> Deadline:
@@ -91,8 +146,7 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
         day += dt.timedelta(days=1)
         if day.year not in years:
             provisional = True
-        working = special[day] if day in special else day.weekday() < 5
-        if working:
+        if _working(day, special, years):
             remaining -= 1
     return Deadline(day, provisional)
 
@@ -101,7 +155,7 @@ def next_working_day(day: dt.date) -> Deadline:
     """``day`` if it is a working day, else the next one (a deadline on a holiday moves)."""
     special, years = _calendar()
     provisional = day.year not in years
-    while not (special[day] if day in special else day.weekday() < 5):
+    while not _working(day, special, years):
         day += dt.timedelta(days=1)
         provisional = provisional or day.year not in years
     return Deadline(day, provisional)

@@ -38,8 +38,10 @@ from rules.kinds import KINDS, NEGATIVE_KINDS, RecordKind
 from rules.workdays import (
     add_working_days,
     clear_cache,
+    is_statutory_holiday,
     is_working_day,
     next_working_day,
+    statutory_holidays,
     working_days_between,
 )
 from tests.factories import SubjectFactory
@@ -132,9 +134,10 @@ def test_zero_working_days_is_the_next_working_day_and_skips_only_days_off(day):
 
 @CALENDAR
 @given(day=st.dates(min_value=dt.date(2030, 1, 1), max_value=dt.date(2035, 12, 31)))
-def test_years_not_entered_are_weekends_only_and_provisional(day):
-    assert is_working_day(day) is (day.weekday() < 5)
+def test_years_not_entered_skip_weekends_and_statutory_holidays_and_are_provisional(day):
+    assert is_working_day(day) is (day.weekday() < 5 and not is_statutory_holiday(day))
     assert add_working_days(day, 5).provisional is True
+    assert len(statutory_holidays(day.year)) in (12, 13)  # 13 days; Mid-Autumn may meet 1–3 Oct
 
 
 # --- Scoring ---------------------------------------------------------------------------------
