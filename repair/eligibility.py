@@ -5,16 +5,18 @@ file, the API, the repair form and the services all ask here. A record may be re
 once the minimum publicity of the rule edition that fixed its publicity (or else the
 edition of its department's jurisdiction in force on its decision date) has elapsed,
 unless it is published permanently, the edition allows no repair, the subject is on a
-list it has been put on too often (e.g. twice) or a false repair commitment bars it
-(3 years). Obligations fulfilled is shown by the identifying unit's opinion attached to
-the application, not decided here.
+list it has been put on too often (e.g. twice), the edition needs a clean record and new
+negative information has arisen since the decision (Zhejiang), or a false repair
+commitment bars it (3 years). Obligations fulfilled is shown by the identifying unit's
+opinion attached to the application, not decided here.
 
 Two audiences, two entry points. ``records_eligibility`` / ``record_eligibility`` give
 the answer the public may be told (the file, the repair guide and form, the API, the
 submission): "listed too often" counts only list entries the public sees (rules.md §3.7),
-so a partly public or government-only entry never shows through a refusal (§3.5).
-``records_eligibility_for_officials`` counts every listed entry of the subject: the grant
-checks it again (§8.2).
+so a partly public or government-only entry never shows through a refusal (§3.5), and a
+later record blocking a clean-record repair is named only if it is itself public.
+``records_eligibility_for_officials`` counts every listed entry of the subject and names
+any blocking record: the grant checks it again (§8.2).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from enterprises.models import CreditRecord, RecordState, Severity
+from rules.kinds import NEGATIVE_KINDS
 
 if TYPE_CHECKING:
     from lists.models import ListEntry
@@ -104,6 +107,64 @@ def _listed_too_often(subject_ids: set[int], *, day: dt.date, public: bool) -> s
     )
 
 
+def _later_negative(records: list[CreditRecord], *, until: dt.date, public: bool) -> dict[int, str]:
+    """For each record, the reason naming the first negative record of its subject decided
+    after it and on or before ``until`` (the application day), revoked ones not counted
+    (rules.md §8.1, clean record). The public answer names only a record that is itself
+    public (§3.7); otherwise it says only that new negative information arose."""
+    if not records:
+        return {}
+    later = list(
+        CreditRecord.objects.filter(
+            subject_id__in={r.subject_id for r in records},
+            kind__in=[str(kind) for kind in NEGATIVE_KINDS],
+            decision_date__gt=min(r.decision_date for r in records),
+            decision_date__lte=until,
+        )
+        .exclude(state=RecordState.REVOKED)
+        .order_by("decision_date", "pk")
+        .only("pk", "subject_id", "kind", "document_number", "decision_date")
+    )
+    shown = (
+        set(
+            CreditRecord.objects.public()
+            .filter(pk__in=[r.pk for r in later])
+            .values_list("pk", flat=True)
+        )
+        if public
+        else {r.pk for r in later}
+    )
+    reasons: dict[int, str] = {}
+    for record in records:
+        blocking = next(
+            (
+                r
+                for r in later
+                if r.subject_id == record.subject_id
+                and r.decision_date > record.decision_date
+                and r.pk != record.pk
+            ),
+            None,
+        )
+        if blocking is None:
+            continue
+        if blocking.pk in shown:
+            reasons[record.pk] = _(
+                "Credit repair needs a clean record since the decision: new negative "
+                "information arose on %(date)s (%(kind)s, document %(number)s)."
+            ) % {
+                "date": blocking.decision_date.isoformat(),
+                "kind": blocking.get_kind_display(),
+                "number": blocking.document_number or "—",
+            }
+        else:
+            reasons[record.pk] = _(
+                "Credit repair needs a clean record since the decision: new negative "
+                "information has arisen since the decision."
+            )
+    return reasons
+
+
 def _finish(
     earliest: dt.date, on: dt.date, reasons: list[str], ban_end: dt.date | None
 ) -> tuple[str, dt.date]:
@@ -127,15 +188,21 @@ def records_eligibility(
 
 
 def records_eligibility_for_officials(
-    records: list[CreditRecord], *, on: dt.date | None = None
+    records: list[CreditRecord], *, on: dt.date | None = None, applied_on: dt.date | None = None
 ) -> dict[int, Eligibility]:
     """Eligibility of each record counting every listed entry of its subject, whatever
-    its disclosure level: the grant's check (rules.md §8.2). Never shown to the public."""
-    return _records_eligibility(records, on=on, public=False)
+    its disclosure level, and naming any record that breaks a clean record: the grant's
+    check (rules.md §8.2). ``applied_on`` (the application's day) ends the clean-record
+    window; else ``on``. Never shown to the public."""
+    return _records_eligibility(records, on=on, public=False, applied_on=applied_on)
 
 
 def _records_eligibility(
-    records: list[CreditRecord], *, on: dt.date | None, public: bool
+    records: list[CreditRecord],
+    *,
+    on: dt.date | None,
+    public: bool,
+    applied_on: dt.date | None = None,
 ) -> dict[int, Eligibility]:
     from rules.publicity import jurisdiction_for_department
 
@@ -163,15 +230,26 @@ def _records_eligibility(
                     return edition
         return None
 
+    applied: dict[int, Any] = {}
+    needs_clean: list[CreditRecord] = []
+    for record in records:
+        own = in_force(jurisdiction_for_department(record.department), record.decision_date)
+        applied[record.pk] = by_id.get(stored.get(record.pk, 0)) or own
+        # The clean-record condition is a repair rule of the department's jurisdiction
+        # (rules.md §8.1): read from the edition applied or the jurisdiction's own edition.
+        if any(getattr(e, "repair_needs_clean_record", False) for e in (applied[record.pk], own)):
+            needs_clean.append(record)
+    blocked = _later_negative(needs_clean, until=applied_on or day, public=public)
+
     result: dict[int, Eligibility] = {}
     for record in records:
         result[record.pk] = _record(
             record,
             day=day,
-            edition=by_id.get(stored.get(record.pk, 0))
-            or in_force(jurisdiction_for_department(record.department), record.decision_date),
+            edition=applied[record.pk],
             ban_end=bans.get(record.subject_id),
             listed_too_often=record.subject_id in too_often,
+            blocked=blocked.get(record.pk, ""),
         )
     return result
 
@@ -188,6 +266,7 @@ def _record(
     edition: Any,
     ban_end: dt.date | None,
     listed_too_often: bool,
+    blocked: str = "",
 ) -> Eligibility:
     from .models import PublicityRule
 
@@ -231,7 +310,15 @@ def _record(
         code = ""
     elif not rule.repair_allowed:
         return never(_("The rule edition applied allows no credit repair of this information."))
-    else:
+    if blocked:
+        reasons = [blocked]
+        if ban_end is not None and ban_end > day:
+            reasons.append(
+                _("A false repair commitment bars credit repair until %(date)s.")
+                % {"date": ban_end.isoformat()}
+            )
+        return Eligibility(NEVER, None, reasons, name, code)
+    if rule is not None:
         months = rule.repair_min_months
     earliest = record.decision_date + relativedelta(months=months)
     reasons = [

@@ -126,6 +126,14 @@ class RuleEdition(models.Model):
         default=True,
         help_text=_("Zhejiang: penalties under the simplified procedure are not negative."),
     )
+    repair_needs_clean_record = models.BooleanField(
+        _("repair needs a clean record since the decision"),
+        default=False,
+        help_text=_(
+            "Zhejiang: no new negative information may arise between the decision and the "
+            "application for repair."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -208,13 +208,21 @@ def _serious(records: Sequence[CreditRecord], entries: Sequence[Any]) -> bool:
 
 
 def _check_eligible(
-    records: Sequence[CreditRecord], entries: Sequence[Any], day: dt.date, *, officials: bool
+    records: Sequence[CreditRecord],
+    entries: Sequence[Any],
+    day: dt.date,
+    *,
+    officials: bool,
+    applied_on: dt.date | None = None,
 ) -> None:
     """Every record and entry eligible now. The applicant is answered as the public is
-    (only public list entries count, rules.md §3.7); the grant (``officials``) counts
-    every listed entry of the subject (§8.2)."""
-    check = records_eligibility_for_officials if officials else records_eligibility
-    answers = check(list(records), on=day)
+    (only public list entries count, only a public record is named as breaking a clean
+    record, rules.md §3.7, §8.1); the grant (``officials``) counts every listed entry of
+    the subject and judges the clean record up to the application day (§8.2)."""
+    if officials:
+        answers = records_eligibility_for_officials(list(records), on=day, applied_on=applied_on)
+    else:
+        answers = records_eligibility(list(records), on=day)
     for record in records:
         answer = answers[record.pk]
         if answer.status != NOW:

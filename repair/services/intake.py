@@ -164,8 +164,9 @@ def repair_application_submit(
     """Apply for credit repair (rules.md §8): every record or entry must be eligible now;
     the identifying unit's opinion and the Letter of Commitment signed by the legal
     representative are attached; a serious case needs a training certificate (≥ 3 hours)
-    of an approved agency, checked against the registry. Completeness is checked within
-    2 working days (green channel: 1)."""
+    of an approved agency, checked against the registry: issued to this subject, by an
+    agency approved on its issue date, not before the decision repaired (rules.md §8.2).
+    Completeness is checked within 2 working days (green channel: 1)."""
     day = on or timezone.localdate()
     department = _targets(subject, records, list_entries)
     _check_eligible(records, list_entries, day, officials=False)
@@ -180,7 +181,14 @@ def repair_application_submit(
     if missing:
         raise ValidationError(missing)
     certificate = _certificate(
-        training_certificate_number, required=_serious(records, list_entries)
+        training_certificate_number,
+        required=_serious(records, list_entries),
+        subject=subject,
+        decided_on=max(
+            [r.decision_date for r in records]
+            + [e.listed_on for e in list_entries if e.listed_on is not None],
+            default=None,
+        ),
     )
     if green_channel and not green_channel_reason.strip():
         raise ValidationError(
@@ -227,30 +235,39 @@ def repair_application_submit(
     return case, code
 
 
-def _certificate(number: str, *, required: bool) -> TrainingCertificate | None:
+def _certificate(
+    number: str, *, required: bool, subject: Subject, decided_on: dt.date | None
+) -> TrainingCertificate | None:
+    """The training certificate counts only for the subject named on it, from an agency
+    approved when it was issued, and issued on or after the (latest) decision being
+    repaired (rules.md §8.2)."""
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({"training_certificate_number": message})
+
     number = (number or "").strip()
     if not number:
         if required:
-            raise ValidationError(
-                {
-                    "training_certificate_number": _(
-                        "Serious information needs a credit repair training certificate."
-                    )
-                }
-            )
+            raise refuse(_("Serious information needs a credit repair training certificate."))
         return None
     certificate = (
         TrainingCertificate.objects.filter(number=number, agency__approved=True)
         .select_related("agency")
         .first()
     )
-    if certificate is None:
-        raise ValidationError(
-            {
-                "training_certificate_number": _(
-                    "No certificate with this number was issued by an approved credit service "
-                    "agency."
-                )
-            }
+    approved_on = certificate.agency.approved_on if certificate is not None else None
+    if certificate is None or (approved_on is not None and certificate.issued_on < approved_on):
+        raise refuse(
+            _("No certificate with this number was issued by an approved credit service agency.")
+        )
+    if certificate.subject_id != subject.pk:
+        raise refuse(_("This certificate was not issued to the subject applying for repair."))
+    if decided_on is not None and certificate.issued_on < decided_on:
+        raise refuse(
+            _(
+                "This certificate was issued on %(issued)s, before the decision being "
+                "repaired (%(decided)s)."
+            )
+            % {"issued": certificate.issued_on.isoformat(), "decided": decided_on.isoformat()}
         )
     return certificate

@@ -131,7 +131,11 @@ def repair_decide(
     text = _require_reason(reasons, "reasons")
     if grant:
         _check_eligible(
-            list(case.records.all()), list(case.list_entries.all()), day, officials=True
+            list(case.records.all()),
+            list(case.list_entries.all()),
+            day,
+            officials=True,
+            applied_on=case.received_on,
         )
 
     def change(c: Case) -> None:

@@ -210,6 +210,7 @@ def test_file_shows_basic_information_records_by_tab_and_repair(client, alibaba)
         department=department,
         title="新处罚",
         decision_date=dt.date(2025, 3, 1),
+        document_number="杭市监罚〔2025〕9号",
         severity="serious",
         state="under_objection",
     )
@@ -233,7 +234,10 @@ def test_file_shows_basic_information_records_by_tab_and_repair(client, alibaba)
     assert [r.title for r in records] == ["新处罚", "旧处罚"]  # newest first
     # A provincial department: Zhejiang's regulation (repair after one year) applies.
     assert records[0].repair.from_date == dt.date(2026, 3, 1)
-    assert records[1].repair.from_date == dt.date(2025, 1, 10)
+    # Zhejiang needs a clean record since the decision (rules.md §8.1): the penalty of
+    # 2025-03-01, itself public, blocks repair of the one of 2024-01-10 and is named.
+    assert not records[1].repair.possible and records[1].repair.from_date is None
+    assert "杭市监罚〔2025〕9号" in " ".join(records[1].repair.reasons)
     assert "浙江省公共信用信息管理条例" in records[0].repair.rule
     assert "杭市监罚〔2024〕1号" in body and "杭州市市场监督管理局" in body
     assert "/repair/" in body and "/objections/new/" in body

@@ -144,7 +144,12 @@ def test_granted_repair_leaves_every_public_surface_then_is_objected(
 
     public = client.__class__()
     TrainingCertificate.objects.create(
-        agency_id=_agency().pk, number="PX-2026-001", hours=3, issued_on=today, attendee="张三"
+        agency_id=_agency().pk,
+        number="PX-2026-001",
+        hours=3,
+        issued_on=today,
+        attendee="张三",
+        subject=subject,
     )
     case, _code = apply(
         public, subject, [record], [entry], training_certificate_number="PX-2026-001"
