@@ -9,7 +9,7 @@ statutory holidays, which the law fixes and :func:`statutory_holidays` computes 
 lunar calendar and the solar terms (``lunar_python``); only the extra rest days and make-up
 working days announced each year are unknown, so any deadline that needed such a year is
 marked *provisional* (rules.md §13). A job acts on a provisional deadline that falls on a
-statutory holiday only after the next working day (:func:`acts_after`).
+statutory holiday only on the next working day (the day :func:`effective_deadline` gives).
 
 The table is small (≈ 800 rows) and read on every deadline, so it is held in memory
 and reloaded when an official edits it (signals below) or after ``_TTL`` seconds
@@ -120,10 +120,10 @@ def is_working_day(day: dt.date) -> bool:
     return _working(day, special, years)
 
 
-def acts_after(date: dt.date, provisional: bool) -> dt.date:
-    """The last day on which a job must not yet act on a stored deadline ``date``: the
-    deadline itself, or, for a provisional one that falls on a statutory holiday, the next
-    working day (rules.md §13)."""
+def effective_deadline(date: dt.date, provisional: bool) -> dt.date:
+    """The day a state-changing job treats a stored deadline ``date`` as: the deadline
+    itself, or, for a provisional one that falls on a statutory holiday, the next working
+    day (rules.md §13: no job acts on such a deadline inside the holiday)."""
     if provisional and is_statutory_holiday(date):
         return next_working_day(date).date
     return date

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.jobs import job_run
-from rules.workdays import add_working_days
+from rules.workdays import add_working_days, effective_deadline, year_entered
 
 from ..models import Case, CaseState
 from .common import REMIND_WITHIN_DAYS
@@ -28,7 +28,8 @@ REMINDER_JOB = "repair_deadline_reminder"
 
 def case_deadlines_remind(*, on: dt.date | None = None) -> dict[str, int]:
     """Daily: email each official the open cases of their department due within 2 working
-    days (credit-centre reviewers: all), and close repairs whose publication is over.
+    days (credit-centre reviewers: all), and close repairs whose publication is over
+    (one whose provisional end falls on a statutory holiday waits, rules.md §13).
     Leaves a job-run row with counts."""
     from django.contrib.auth import get_user_model
 
@@ -37,11 +38,17 @@ def case_deadlines_remind(*, on: dt.date | None = None) -> dict[str, int]:
     day = on or timezone.localdate()
     horizon = add_working_days(day, REMIND_WITHIN_DAYS).date
     system = Actor.for_system(REMINDER_JOB)
-    counts = {"due_soon": 0, "overdue": 0, "emails": 0, "closed": 0}
+    counts = {"due_soon": 0, "overdue": 0, "emails": 0, "closed": 0, "held_provisional": 0}
     with job_run(REMINDER_JOB) as progress:
         for case in Case.objects.filter(
             state=CaseState.PUBLISHED, publication_ends__lt=day
         ).exclude(objections__state=CaseState.SUBMITTED):
+            ends = case.publication_ends
+            if ends is not None and effective_deadline(ends, not year_entered(ends.year)) >= day:
+                # Provisional (its year not entered) and on a statutory holiday: the job
+                # closes after the next working day (rules.md §13).
+                counts["held_provisional"] += 1
+                continue
             repair_close(actor=system, case=case, on=day)
             counts["closed"] += 1
         due = list(

@@ -11,9 +11,9 @@ import pytest
 from repair.models import CalendarDay, CalendarYear
 from rules.workdays import (
     Deadline,
-    acts_after,
     add_calendar_period,
     add_working_days,
+    effective_deadline,
     is_working_day,
     next_working_day,
     statutory_holidays,
@@ -121,11 +121,11 @@ def test_statutory_holidays_agree_with_the_announced_calendars_under_the_amended
             assert chinese_calendar.is_holiday(day), day
 
 
-def test_a_job_waits_past_a_provisional_deadline_on_a_statutory_holiday():
-    # Provisional 2 October 2027 (National Day): not before Monday 4 October has passed.
-    assert acts_after(D(2027, 10, 2), True) == D(2027, 10, 4)
-    assert acts_after(D(2027, 10, 2), False) == D(2027, 10, 2)
-    assert acts_after(D(2027, 10, 9), True) == D(2027, 10, 9)  # a Saturday, not statutory
+def test_a_provisional_deadline_on_a_statutory_holiday_holds_until_the_next_working_day():
+    # Provisional 2 October 2027 (National Day): jobs treat it as Monday 4 October.
+    assert effective_deadline(D(2027, 10, 2), True) == D(2027, 10, 4)
+    assert effective_deadline(D(2027, 10, 2), False) == D(2027, 10, 2)
+    assert effective_deadline(D(2027, 10, 9), True) == D(2027, 10, 9)  # Saturday, not statutory
 
 
 def test_an_official_entering_next_year_takes_effect_at_once():

@@ -1,0 +1,85 @@
+"""No job acts on a provisional deadline inside a statutory holiday (rules.md §13): 2027 is
+not entered, so its deadlines are provisional; one that falls on National Day 2027 (1–3
+October) holds until the next working day, Monday 4 October."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lists.exceptions import ListingNotAllowed
+from lists.models import CreditList, ListEntry
+from lists.services import (
+    list_entries_expire,
+    list_entry_list,
+    list_entry_notify,
+    list_entry_obligation_fulfilled,
+    list_entry_propose,
+)
+from repair.models import CalendarYear
+from tests.factories import SubjectFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def test_listing_waits_past_a_provisional_notice_deadline_inside_national_day_2027(system):
+    assert not CalendarYear.objects.filter(year=2027, entered=True).exists()
+    entry = list_entry_propose(
+        actor=system,
+        credit_list=CreditList.objects.get(slug="cn-samr-serious-violation"),
+        subject=SubjectFactory(),
+        reason="提供虚假材料骗取登记",
+        proposed_on=D(2027, 9, 10),
+    )
+    entry = list_entry_notify(actor=system, entry=entry, notified_on=D(2027, 9, 14))
+    # A deadline stored as Saturday 2 October 2027, provisional (e.g. counted before the
+    # statutory holidays were).
+    ListEntry.objects.filter(pk=entry.pk).update(
+        objection_deadline=D(2027, 10, 2), objection_deadline_provisional=True
+    )
+    entry.refresh_from_db()
+    for day in (D(2027, 10, 2), D(2027, 10, 3), D(2027, 10, 4)):
+        with pytest.raises(ListingNotAllowed) as excinfo:
+            list_entry_list(actor=system, entry=entry, listed_on=day)
+        assert excinfo.value.field == "listed_on"
+        assert "2027-10-04" in str(excinfo.value)
+    entry = list_entry_list(actor=system, entry=entry, listed_on=D(2027, 10, 5))
+    assert (entry.status, entry.listed_on) == ("listed", D(2027, 10, 5))
+
+
+def test_a_provisional_deadline_not_on_a_statutory_holiday_is_kept(system):
+    entry = list_entry_propose(
+        actor=system,
+        credit_list=CreditList.objects.get(slug="cn-samr-serious-violation"),
+        subject=SubjectFactory(),
+        reason="提供虚假材料骗取登记",
+        proposed_on=D(2027, 9, 10),
+    )
+    entry = list_entry_notify(actor=system, entry=entry, notified_on=D(2027, 9, 14))
+    # 16, 17, 20–24, 27–29 September (Mid-Autumn, Wednesday 15 September, skipped).
+    assert (entry.objection_deadline, entry.objection_deadline_provisional) == (
+        D(2027, 9, 29),
+        True,
+    )
+    entry = list_entry_list(actor=system, entry=entry, listed_on=D(2027, 9, 30))
+    assert entry.status == "listed"
+
+
+def test_removal_job_waits_past_a_provisional_removal_date_inside_national_day_2027(
+    system, make_listed
+):
+    entry = make_listed("cn-dishonest-judgment-debtors", listed_on=D(2027, 6, 1))
+    entry = list_entry_obligation_fulfilled(actor=system, entry=entry, fulfilled_on=D(2027, 9, 27))
+    ListEntry.objects.filter(pk=entry.pk).update(
+        removal_due=D(2027, 10, 1), removal_due_provisional=True
+    )
+    for day in (D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)):
+        counts = list_entries_expire(on=day, actor=system)
+        assert counts["entries_fulfilled"] == 0
+        assert ListEntry.objects.get(pk=entry.pk).status == "listed"
+    counts = list_entries_expire(on=D(2027, 10, 4), actor=system)
+    assert counts["entries_fulfilled"] == 1
+    assert ListEntry.objects.get(pk=entry.pk).removed_on == D(2027, 10, 4)
