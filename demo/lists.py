@@ -1,7 +1,9 @@
 """Demo list entries for ``seed_demo``: deterministic for a seed, a few per cent of the
 enterprises on black lists and about 5 % on red lists, with dates that follow the
-listing procedure (notice, 10 working days, publication, term). Entries whose term is
-over are already removed, as the expiry job would have done."""
+listing procedure (notice and objection period where the list gives one, publication,
+term; rules.md §5.2). Entries whose term is over are already removed, as the expiry job
+would have done. Abnormal-operations entries have no term and stay listed; the nightly
+job proposes those listed 3 years or more for the SAMR serious-violation list."""
 
 from __future__ import annotations
 
@@ -84,7 +86,8 @@ def _entry(rng: random.Random, credit_list: CreditList, subject_id: int, as_of: 
     months = credit_list.term_months or 36
     listed_on = as_of - dt.timedelta(days=rng.randint(1, 30 * months + 200))
     notified_on = listed_on - dt.timedelta(days=rng.randint(16, 30))
-    deadline = add_working_days(notified_on, credit_list.objection_working_days)
+    notice = credit_list.objection_working_days
+    deadline = add_working_days(notified_on, notice) if notice else None
     term_end = (
         listed_on + relativedelta(months=months, days=-1) if credit_list.term_months else None
     )
@@ -96,9 +99,11 @@ def _entry(rng: random.Random, credit_list: CreditList, subject_id: int, as_of: 
         reason=rng.choice(REASONS.get(credit_list.slug, ["依法列入"])),
         document_number=f"DEMO-{credit_list.slug}-{subject_id}",
         disclosure=Disclosure.PUBLIC if rng.random() < 0.97 else Disclosure.GOVERNMENT,
-        proposed_on=notified_on - dt.timedelta(days=3),
-        notified_on=notified_on if credit_list.is_black else None,
-        objection_deadline=deadline.date if credit_list.is_black else None,
+        # Without notice (court lists) an entry is listed the day it is proposed.
+        proposed_on=notified_on - dt.timedelta(days=3) if deadline else listed_on,
+        notified_on=notified_on if deadline else None,
+        objection_deadline=deadline.date if deadline else None,
+        objection_deadline_provisional=deadline.provisional if deadline else False,
         listed_on=listed_on,
         term_end=term_end,
     )

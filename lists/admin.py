@@ -47,7 +47,16 @@ class DisciplinaryMeasureAdmin(GuardedModelAdmin):
 
 @admin.register(CreditList)
 class CreditListAdmin(GuardedModelAdmin):
-    list_display = ("name_zh", "color", "scope", "authority", "term_months", "is_published")
+    list_display = (
+        "name_zh",
+        "color",
+        "scope",
+        "authority",
+        "term_months",
+        "objection_working_days",
+        "moves_to",
+        "is_published",
+    )
     list_filter = ("color", "scope", "jurisdiction", "is_published")
     search_fields = ("name_zh", "name_en", "slug")
     filter_horizontal = ("measures",)
@@ -108,6 +117,7 @@ class ListEntryAdmin(GuardedModelAdmin):
         "removal_due",
         "removed_on",
         "removal_reason",
+        "moved_from",
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

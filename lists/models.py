@@ -156,14 +156,32 @@ class CreditList(models.Model):
     end_rule_text = models.TextField(_("how an entry ends (details)"), blank=True)
     objection_working_days = models.PositiveSmallIntegerField(
         _("working days to object before listing"),
-        default=10,
-        help_text=_("SAMR serious-violation list: 10 working days after notice."),
+        default=0,
+        help_text=_(
+            "Notice before listing, as the list's own basis sets it: 0 lists an entry "
+            "without notice (court lists); SAMR serious-violation list: 10 working days."
+        ),
     )
     removal_working_days = models.PositiveSmallIntegerField(
         _("working days to remove after fulfilment"),
         null=True,
         blank=True,
         help_text=_("Court list: within 3 working days once the obligations are fulfilled."),
+    )
+    moves_to = models.ForeignKey(
+        "self",
+        verbose_name=_("unperformed entries move onto"),
+        null=True,
+        blank=True,
+        related_name="moved_from_lists",
+        on_delete=models.PROTECT,
+        help_text=_(
+            "Abnormal operations: an entry listed this long without the obligation "
+            "performed is proposed for the SAMR serious-violation list."
+        ),
+    )
+    moves_after_months = models.PositiveSmallIntegerField(
+        _("move after (months listed)"), null=True, blank=True
     )
     repair_allowed = models.BooleanField(_("early removal by credit repair allowed"), default=False)
     repair_min_months = models.PositiveSmallIntegerField(
@@ -199,6 +217,11 @@ class CreditList(models.Model):
                 condition=Q(color="black") | Q(repair_allowed=False),
                 name="credit_list_repair_black_only",
                 violation_error_message=_("Only black lists have credit repair."),
+            ),
+            models.CheckConstraint(
+                condition=Q(moves_to__isnull=True) | Q(moves_after_months__gt=0),
+                name="credit_list_move_has_months",
+                violation_error_message=_("Say after how many months entries move."),
             ),
         ]
 
@@ -278,6 +301,15 @@ class ListEntry(models.Model):
     removal_reason = models.CharField(
         _("removal reason"), max_length=24, choices=RemovalReason.choices, blank=True
     )
+    moved_from = models.ForeignKey(
+        "self",
+        verbose_name=_("moved from the entry"),
+        null=True,
+        blank=True,
+        related_name="moved_to_entries",
+        on_delete=models.PROTECT,
+        help_text=_("The abnormal-operations entry whose 3 years on the list proposed this one."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=False)
 
@@ -294,6 +326,12 @@ class ListEntry(models.Model):
                 condition=~Q(status="removed"),
                 name="list_entry_one_open",
                 violation_error_message=_("This subject already has an open entry on this list."),
+            ),
+            # An entry moves onto another list once (rules.md §5.3).
+            models.UniqueConstraint(
+                fields=["moved_from"],
+                condition=Q(moved_from__isnull=False),
+                name="list_entry_moved_once",
             ),
             models.CheckConstraint(
                 condition=~Q(status="listed") | Q(listed_on__isnull=False),

@@ -119,6 +119,10 @@ _ZJ_SERIOUS = [*_SERIOUS, "8-ZJ-1"]
 
 # Each list: a dict of CreditList fields plus "authority" (department code) and
 # "measures" (codes: national items by number, Zhejiang items by their code).
+# Notice before listing follows each list's own basis: only the SAMR serious-violation
+# list gives 10 working days; the others list without notice (rules.md §5.2). The move
+# of abnormal-operations entries onto the SAMR list after 36 months is set by migration
+# 0003 (rules.md §5.3).
 CREDIT_LISTS: list[dict[str, object]] = [
     {
         "slug": "cn-class-a-taxpayers",
@@ -183,6 +187,7 @@ CREDIT_LISTS: list[dict[str, object]] = [
         "administrative penalties; the subject is notified with reasons and may object "
         "within 10 working days.",
         "term_months": 36,
+        "objection_working_days": 10,
         "end_rule": "term",
         "end_rule_text": "Removed after 3 years; early removal by credit repair after at least "
         "1 year once obligations are performed and no new heavier penalty was imposed.",
@@ -205,10 +210,10 @@ CREDIT_LISTS: list[dict[str, object]] = [
         "legal_basis": "《企业经营异常名录管理暂行办法》（国家工商行政管理总局令第68号）",
         "criteria": "Not filing the annual report (due 1 January–30 June), false disclosure, "
         "or not reachable at the registered address.",
-        "term_months": 36,
+        "term_months": None,
         "end_rule": "obligation",
-        "end_rule_text": "Removed once the obligation is performed; after 3 years on it the "
-        "enterprise moves to the serious-violation list.",
+        "end_rule_text": "Removed once the obligation is performed; after 3 years on it without "
+        "performing, the enterprise is proposed for the SAMR serious-violation list.",
         "measures": ["10", "12", "13", "14"],
     },
     {

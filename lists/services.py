@@ -13,6 +13,7 @@ import logging
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,10 +65,13 @@ def list_entry_propose(
     department: Department | None = None,
     document_number: str = "",
     disclosure: str = Disclosure.PUBLIC,
+    moved_from: ListEntry | None = None,
 ) -> ListEntry:
     """Propose a subject for a list (by the list's authority unless another identifying
     department is named). ``times_listed`` counts earlier listings on the same list:
-    repair is refused from the list's threshold on (SAMR: listed two or more times)."""
+    repair is refused from the list's threshold on (SAMR: listed two or more times).
+    ``moved_from`` names the entry whose time on another list proposes this one
+    (rules.md §5.3)."""
     department = department or credit_list.authority
     _check_department(actor, department.pk)
     if not reason.strip():
@@ -85,6 +89,7 @@ def list_entry_propose(
             disclosure=disclosure,
             proposed_on=proposed_on or timezone.localdate(),
             times_listed=earlier + 1,
+            moved_from=moved_from,
         )
         _save(actor=actor, entry=entry, before=None, reason=reason)
     log.info("list_entry.proposed entry=%s list=%s", entry.pk, credit_list.slug)
@@ -95,8 +100,9 @@ def list_entry_notify(
     *, actor: Actor, entry: ListEntry, notified_on: dt.date | None = None
 ) -> ListEntry:
     """The subject is told the reasons and may object within the list's working days
-    (SAMR serious-violation list: 10 working days, rules.md §5). The deadline counts
-    Chinese working days and is marked provisional in a year not yet entered."""
+    (SAMR serious-violation list: 10 working days, rules.md §5.2). The deadline counts
+    Chinese working days and is marked provisional in a year not yet entered. A list
+    without notice before listing (0 days) sets no deadline."""
     _check_department(actor, entry.department_id)
     with transaction.atomic():
         entry = _locked(entry)
@@ -108,11 +114,12 @@ def list_entry_notify(
             )
         before = snapshot(entry)
         day = notified_on or timezone.localdate()
-        deadline = add_working_days(day, entry.credit_list.objection_working_days)
         entry.status = Status.NOTIFIED
         entry.notified_on = day
-        entry.objection_deadline = deadline.date
-        entry.objection_deadline_provisional = deadline.provisional
+        if entry.credit_list.objection_working_days:
+            deadline = add_working_days(day, entry.credit_list.objection_working_days)
+            entry.objection_deadline = deadline.date
+            entry.objection_deadline_provisional = deadline.provisional
         _save(actor=actor, entry=entry, before=before, reason=_("Subject notified with reasons."))
     return entry
 
@@ -124,18 +131,20 @@ def list_entry_list(
     listed_on: dt.date | None = None,
     term_months: int | None = None,
 ) -> ListEntry:
-    """Publish the entry. A black-list entry needs the notice and an objection period
-    that ran out without objection; a red-list entry may be listed straight away.
+    """Publish the entry. Where the list gives notice before listing (its
+    ``objection_working_days``; SAMR serious-violation list: 10) the entry needs the
+    notice and an objection period that ran out without objection; other lists, red or
+    black (court lists), list straight from proposed or notified (rules.md §5.2).
     The term ends ``term_months`` (default: the list's term) after publication."""
     _check_department(actor, entry.department_id)
     with transaction.atomic():
         entry = _locked(entry)
         day = listed_on or timezone.localdate()
         credit_list = entry.credit_list
-        if credit_list.is_black:
+        if credit_list.objection_working_days:
             if entry.status != Status.NOTIFIED or entry.objection_deadline is None:
                 raise ListingNotAllowed(
-                    _("A black-list entry is listed only after the subject was notified."),
+                    _("An entry of this list is listed only after the subject was notified."),
                     field="status",
                 )
             # A provisional deadline on a statutory holiday holds until the next working
@@ -272,9 +281,93 @@ def list_entry_remove(
     return entry
 
 
+def list_entry_move_due(entry: ListEntry) -> dt.date | None:
+    """The day a listed entry of a list that moves unperformed entries on (abnormal
+    operations: 36 months) moves: ``listed_on`` + the months, a 29 February listing
+    falling due on 28 February (rules.md §5.3). None where the list does not move."""
+    months = entry.credit_list.moves_after_months
+    if entry.credit_list.moves_to_id is None or not months or entry.listed_on is None:
+        return None
+    return entry.listed_on + relativedelta(months=months)
+
+
+def list_entries_move_on(*, on: dt.date, actor: Actor) -> dict[str, int]:
+    """Propose for the next list the subjects of entries listed long enough without the
+    obligation performed (abnormal operations → SAMR serious-violation list on the day
+    ``listed_on`` + 36 months ≤ ``on``, rules.md §5.3). The new entry is proposed by the
+    department of the old one, names it in its reason and then follows its own list's
+    notice and measures; the old entry stays listed until the obligation is performed.
+    Once per entry (``moved_from`` is unique); an entry whose subject already has an open
+    entry on the next list waits and is counted. Safe to run twice."""
+    counts = {"entries_moved_on": 0, "entries_move_waiting": 0}
+    moving = CreditList.objects.filter(moves_to__isnull=False, moves_after_months__gt=0)
+    bounds = Q()
+    for pk, months in moving.values_list("pk", "moves_after_months"):
+        # Month-end clamping moves the exact day by at most 3 days; checked per entry.
+        latest = on - relativedelta(months=months) + dt.timedelta(days=3)
+        bounds |= Q(credit_list_id=pk, listed_on__lte=latest)
+    if not bounds:
+        return counts
+    candidates = (
+        ListEntry.objects.filter(
+            bounds,
+            status=Status.LISTED,
+            obligation_fulfilled_on__isnull=True,
+            moved_to_entries__isnull=True,
+        )
+        .select_related("credit_list__moves_to", "department")
+        .order_by("pk")
+    )
+    for entry in candidates:
+        due = list_entry_move_due(entry)
+        if due is None or due > on:
+            continue
+        target = entry.credit_list.moves_to
+        assert target is not None  # filtered above
+        if (
+            ListEntry.objects.filter(credit_list=target, subject=entry.subject_id)
+            .exclude(status=Status.REMOVED)
+            .exists()
+        ):
+            counts["entries_move_waiting"] += 1
+            continue
+        reason = _(
+            "On “%(list)s” since %(listed_on)s (entry %(entry)d: %(reason)s) without the "
+            "obligation performed for %(months)d months."
+        ) % {
+            "list": entry.credit_list.name_zh,
+            "listed_on": entry.listed_on.isoformat() if entry.listed_on else "",
+            "entry": entry.pk,
+            "reason": entry.reason,
+            "months": entry.credit_list.moves_after_months or 0,
+        }
+        with transaction.atomic():
+            locked = _locked(entry)
+            if (
+                locked.status != Status.LISTED
+                or locked.obligation_fulfilled_on is not None
+                or locked.moved_to_entries.exists()
+            ):
+                continue  # changed meanwhile
+            list_entry_propose(
+                actor=actor,
+                credit_list=target,
+                subject=entry.subject,
+                reason=reason,
+                proposed_on=on,
+                department=entry.department,
+                disclosure=entry.disclosure,
+                moved_from=locked,
+            )
+        counts["entries_moved_on"] += 1
+    return counts
+
+
 def list_entries_expire(*, on: dt.date, actor: Actor) -> dict[str, int]:
     """End entries whose term is over (term_end before ``on``) and those whose removal
-    after fulfilment falls due by ``on``. Safe to run twice: removed entries are skipped."""
+    after fulfilment falls due by ``on``, then move entries listed long enough on to the
+    next list (``list_entries_move_on``). Safe to run twice: removed entries are skipped,
+    and an entry moves once."""
     counts = {"entries_term_over": 0, "entries_fulfilled": 0}
     due_term = ListEntry.objects.filter(
         status=Status.LISTED, term_end__isnull=False, term_end__lt=on
@@ -303,4 +396,5 @@ def list_entries_expire(*, on: dt.date, actor: Actor) -> dict[str, int]:
         except ListingNotAllowed:
             continue
         counts["entries_fulfilled"] += 1
+    counts.update(list_entries_move_on(on=on, actor=actor))
     return counts

@@ -2,7 +2,9 @@
 
 ``records_expire`` ends the publicity of credit records whose end date has passed and
 removes list entries whose term is over (or whose removal after fulfilment is due),
-through the audited services; nothing is deleted. It leaves a job-run row with counts.
+through the audited services; nothing is deleted. It then proposes abnormal-operations
+entries listed 3 years without the obligation performed for the SAMR serious-violation
+list (rules.md §5.3). It leaves a job-run row with counts.
 """
 
 from __future__ import annotations

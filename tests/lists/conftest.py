@@ -29,7 +29,7 @@ def make_listed(system):
             reason=reason,
             proposed_on=listed_on - dt.timedelta(days=30),
         )
-        if credit_list.is_black:
+        if credit_list.objection_working_days:
             entry = list_entry_notify(
                 actor=system, entry=entry, notified_on=listed_on - dt.timedelta(days=30)
             )

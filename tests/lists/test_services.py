@@ -67,10 +67,10 @@ def test_samr_listing_waits_ten_working_days_across_national_day(system):
     assert subject_labels([subject.pk], on=D(2026, 10, 18)) == {}
 
 
-def test_black_list_cannot_skip_the_notice(system):
+def test_samr_list_cannot_skip_the_notice(system):
     entry = list_entry_propose(
         actor=system,
-        credit_list=CreditList.objects.get(slug="zj-eco-serious"),
+        credit_list=CreditList.objects.get(slug="cn-samr-serious-violation"),
         subject=SubjectFactory(),
         reason="篡改监测数据",
     )

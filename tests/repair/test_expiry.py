@@ -51,6 +51,8 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
         "records_expired": 2,
         "entries_term_over": 1,
         "entries_fulfilled": 0,
+        "entries_moved_on": 0,
+        "entries_move_waiting": 0,
     }
     states = dict(CreditRecord.objects.values_list("pk", "state"))
     assert states[due.pk] == states[due_earlier.pk] == "expired"
@@ -83,7 +85,13 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
 
     events = AuditEvent.objects.count()
     again = records_expire(on=D(2026, 11, 25))
-    assert again.counts == {"records_expired": 0, "entries_term_over": 0, "entries_fulfilled": 0}
+    assert again.counts == {
+        "records_expired": 0,
+        "entries_term_over": 0,
+        "entries_fulfilled": 0,
+        "entries_moved_on": 0,
+        "entries_move_waiting": 0,
+    }
     assert AuditEvent.objects.count() == events
 
 
