@@ -18,7 +18,7 @@ from enterprises.queries import Page
 from lists.models import Label
 from lists.queries import active_entries, entries_label, subject_active_entries
 from repair.eligibility import records_eligibility
-from rules.kinds import KINDS, Category
+from rules.kinds import Category
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -121,7 +121,7 @@ def credit_file(code: str) -> CreditFile | None:
     )
     by_category: dict[str, list[CreditRecord]] = {c: [] for c in CATEGORY_ORDER}
     for record in records:
-        by_category[KINDS[record.kind].category].append(record)
+        by_category[record.category].append(record)
     tabs = [RecordTab(c, str(Category(c).label), by_category[c]) for c in CATEGORY_ORDER]
     entries = list(subject_active_entries([subject.pk]))
     label = entries_label(entries)

@@ -194,6 +194,7 @@ KINDS: dict[str, KindInfo] = {
     K.HONOUR: KindInfo(C.TRUST, CC.HONEST, ZJ.INCENTIVE, "5.2.2"),
     K.DONATION: KindInfo(C.TRUST, CC.HONEST, ZJ.INCENTIVE, "5.1.2"),
     K.VOLUNTEERING: KindInfo(C.TRUST, CC.HONEST, ZJ.INCENTIVE, "5.1.1"),
+    # The kind's default only: a rating of level A or B is trust-keeping (record_category).
     K.TAX_CREDIT_RATING: KindInfo(C.OTHER, CC.EVALUATION, ZJ.OTHER, None),
     K.RISK_WARNING: KindInfo(C.OTHER, CC.OTHER, ZJ.RISK, None),
     K.PRIORITY_CONCERN: KindInfo(C.OTHER, CC.OTHER, ZJ.CONCERN, None),
@@ -208,5 +209,25 @@ def kind_info(kind: str) -> KindInfo:
     return KINDS[kind]
 
 
+# rules.md §3.1, §3.2: a tax credit rating of level A (and, in Zhejiang, B) is trust-keeping
+# information; a rating of any other level is other information.
+TRUST_TAX_CREDIT_LEVELS: tuple[str, ...] = ("A", "B")
+
+
+def record_category(kind: str, tax_credit_level: str = "") -> str:
+    """The category of a record (rules.md §3.1): its kind's, except that a tax credit rating's
+    depends on its level. The one place of the rule; pages, the PDF and the API ask here
+    (through ``CreditRecord.category`` and ``CreditRecordQuerySet.in_category``)."""
+    if kind == RecordKind.TAX_CREDIT_RATING and tax_credit_level in TRUST_TAX_CREDIT_LEVELS:
+        return str(Category.TRUST)
+    return str(KINDS[kind].category)
+
+
 def kinds_in_category(category: str) -> list[str]:
-    return [kind for kind, info in KINDS.items() if info.category == category]
+    """The kinds whose records are all of ``category``; a tax credit rating is of the
+    category its level gives it (``record_category``), so it is in none of these."""
+    return [
+        kind
+        for kind, info in KINDS.items()
+        if info.category == category and kind != RecordKind.TAX_CREDIT_RATING
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -169,10 +170,31 @@ class InspectionAdmin(GuardedModelAdmin):
                 self.message_user(request, f"{inspection}: {_refusal(error)}", messages.ERROR)
 
 
+class CreditCommitmentForm(forms.ModelForm):
+    """Says the service's refusal (rules.md §10: black list in force, serious negative
+    information in publicity) on the subject field instead of as an error page."""
+
+    class Meta:
+        model = CreditCommitment
+        fields = ("subject", *services.COMMITMENT_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}  # a ModelForm's clean() returns its cleaned_data
+        subject, day = cleaned.get("subject"), cleaned.get("committed_on")
+        if self.instance.pk is None and subject is not None and day is not None:
+            refusal = services.commitment_refusal(subject, on=day)
+            if refusal is not None:
+                self.add_error("subject", refusal)
+        return cleaned
+
+
 @admin.register(CreditCommitment)
 class CreditCommitmentAdmin(GuardedModelAdmin):
-    """Commitments are entered here; fulfilment is recorded by the accepting unit through
-    the action, and an unkept one is processed by the nightly job."""
+    """Commitments are entered here, through ``services.commitment_create``; fulfilment is
+    recorded by the accepting unit through the action, and an unkept one is processed by
+    the nightly job."""
+
+    form = CreditCommitmentForm
 
     list_display = ["subject", "commitment_type", "committed_on", "promised_by", "state"]
     list_filter = ["state", "commitment_type", "accepting_unit"]
@@ -180,6 +202,21 @@ class CreditCommitmentAdmin(GuardedModelAdmin):
     autocomplete_fields = ["subject"]
     readonly_fields = ["state", "fulfilled_on", "recorded_by", "negative_record"]
     actions = ["fulfil_today"]
+
+    def save_model(
+        self, request: HttpRequest, obj: CreditCommitment, form: Any, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.commitment_create(
+            actor=Actor.for_user(request.user),
+            subject=obj.subject,
+            data={name: getattr(obj, name) for name in services.COMMITMENT_FIELDS},
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
 
     @admin.action(description=_("Record the selected commitments as fulfilled today"))
     def fulfil_today(self, request: HttpRequest, queryset: QuerySet[CreditCommitment]) -> None:

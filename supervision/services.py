@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.actors import Actor
 from core.audit import audit_append, audit_change, snapshot
@@ -34,6 +35,7 @@ from core.jobs import job_run
 from enterprises.models import (
     CommitmentState,
     CreditCommitment,
+    CreditRecord,
     Disclosure,
     Evaluation,
     Grade,
@@ -41,7 +43,9 @@ from enterprises.models import (
     Subject,
 )
 from enterprises.services import record_create
-from rules.kinds import RecordKind
+from lists.models import CreditList
+from lists.queries import active_entries
+from rules.kinds import NEGATIVE_KINDS, RecordKind
 
 from .models import (
     DEFAULT_GRADE_SHARES,
@@ -576,6 +580,78 @@ def inspection_publish(
 # --- Credit commitments (rules.md §10) ---------------------------------------------------------
 
 COMMITMENTS_JOB = "process_commitments"
+
+# What a commitment records; the state and fulfilment fields are the lifecycle's.
+COMMITMENT_FIELDS = (
+    "commitment_type",
+    "reason",
+    "committed_on",
+    "accepting_unit",
+    "content",
+    "promised_by",
+    "disclosure",
+)
+
+
+class CommitmentNotAllowed(DomainError):
+    """The subject may not make a credit commitment (rules.md §10); the message says why."""
+
+    default_message = gettext_lazy("This subject may not make a credit commitment.")
+
+
+def commitment_refusal(subject: Subject, *, on: dt.date) -> str | None:
+    """Why ``subject`` may not make a credit commitment on ``on``, or None if it may
+    (rules.md §10): it is on a black list in force (§5.4), or it has serious negative
+    information in publicity (a serious record counting on that day, §3.8)."""
+    entry = (
+        active_entries(on=on)
+        .filter(subject=subject, credit_list__color=CreditList.Color.BLACK)
+        .select_related("credit_list")
+        .order_by("listed_on", "pk")
+        .first()
+    )
+    if entry is not None:
+        return _(
+            "The subject is on a black list in force (%(list)s, listed on %(date)s) and may "
+            "not make a credit commitment."
+        ) % {"list": entry.credit_list.name_zh, "date": str(entry.listed_on)}
+    record = (
+        CreditRecord.objects.counting(on=on)
+        .filter(subject=subject, kind__in=NEGATIVE_KINDS, severity=Severity.SERIOUS)
+        .order_by("decision_date", "pk")
+        .first()
+    )
+    if record is not None:
+        return _(
+            "The subject has serious negative information in publicity (%(title)s, decided "
+            "on %(date)s) and may not make a credit commitment."
+        ) % {"title": record.title, "date": str(record.decision_date)}
+    return None
+
+
+def commitment_check(subject: Subject, *, on: dt.date) -> None:
+    """Raise ``CommitmentNotAllowed`` naming the reason if ``subject`` may not commit."""
+    refusal = commitment_refusal(subject, on=on)
+    if refusal is not None:
+        raise CommitmentNotAllowed(refusal, field="subject")
+
+
+def commitment_create(
+    *, actor: Actor, subject: Subject, data: Mapping[str, Any], reason: str = ""
+) -> CreditCommitment:
+    """Enter a credit commitment (rules.md §10): only a subject not on a black list in force
+    and without serious negative information in publicity on the commitment date may make
+    one. Audited; the admin writes through here."""
+    commitment = CreditCommitment(subject=subject)
+    for name in COMMITMENT_FIELDS:
+        if name in data:
+            setattr(commitment, name, data[name])
+    commitment.full_clean(exclude=["state", "fulfilled_on", "recorded_by", "negative_record"])
+    with transaction.atomic():
+        commitment_check(subject, on=commitment.committed_on)
+        commitment.save()
+        audit_change(actor=actor, instance=commitment, before=None, reason=reason)
+    return commitment
 
 
 def commitment_fulfil(

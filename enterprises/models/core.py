@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department
-from rules.kinds import KINDS, NEGATIVE_KINDS, Category, RecordKind
+from rules.kinds import (
+    KINDS,
+    NEGATIVE_KINDS,
+    TRUST_TAX_CREDIT_LEVELS,
+    Category,
+    RecordKind,
+    kinds_in_category,
+    record_category,
+)
 
 from ..uscc import USCCError, validate_uscc
 
@@ -331,6 +339,18 @@ class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     def for_department(self, department_id: int) -> CreditRecordQuerySet:
         return self.filter(department_id=department_id)
 
+    def in_category(self, category: str) -> CreditRecordQuerySet:
+        """The records of ``category`` as ``rules.kinds.record_category`` decides it (rules.md
+        §3.1): a tax credit rating by its level, every other record by its kind."""
+        rating = Q(kind=RecordKind.TAX_CREDIT_RATING)
+        trust_levels = Q(tax_credit_level__in=TRUST_TAX_CREDIT_LEVELS)
+        condition = Q(kind__in=kinds_in_category(category))
+        if category == Category.TRUST:
+            condition |= rating & trust_levels
+        elif category == KINDS[RecordKind.TAX_CREDIT_RATING].category:
+            condition |= rating & ~trust_levels
+        return self.filter(condition)
+
 
 _NEGATIVE = sorted(str(kind) for kind in NEGATIVE_KINDS)
 _KIND_LABELS = dict(RecordKind.choices)
@@ -533,7 +553,7 @@ class CreditRecord(models.Model):
 
     @property
     def category(self) -> str:
-        return str(KINDS[self.kind].category)
+        return record_category(self.kind, self.tax_credit_level)
 
     @property
     def is_negative(self) -> bool:

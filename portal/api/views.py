@@ -144,7 +144,7 @@ class PublicRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_category(self, record: CreditRecord) -> str:
-        return str(KINDS[record.kind].category)
+        return record.category
 
 
 class RecordTombstoneSerializer(serializers.Serializer):
@@ -309,9 +309,7 @@ class CreditFileRecordsView(APIView):
                     str(_("Not a category: use basic, negative, trust or other."))
                 ]
             else:
-                records = records.filter(
-                    kind__in=[kind for kind, info in KINDS.items() if info.category == category]
-                )
+                records = records.in_category(category)
         kind = params.get("kind", "")
         if kind:
             if kind not in KINDS:
