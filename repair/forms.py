@@ -175,6 +175,11 @@ class ObjectionForm(_Applicant):
     repair_reference = forms.CharField(
         label=_("Reference of a published repair you object to"), max_length=20, required=False
     )
+    access_code = forms.CharField(
+        label=_("Access code of your application (objection to a refused repair)"),
+        max_length=20,
+        required=False,
+    )
     grounds = forms.ChoiceField(label=_("Grounds"), choices=Grounds.choices)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea)
     evidence = forms.FileField(label=_("Evidence (PDF, JPEG, PNG)"), required=False)
@@ -213,6 +218,7 @@ class ObjectionForm(_Applicant):
             contact_phone=data.get("contact_phone", ""),
             files=self.files_for_service(),
             objected_case=self.objected_case,
+            access_code=data.get("access_code") or self.data.get("access_code") or "",
         )
 
 

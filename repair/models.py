@@ -156,6 +156,7 @@ class Grounds(models.TextChoices):
     BEYOND_PERIOD = "beyond_period", _("Shown beyond its publicity period")
     LISTED_WITHOUT_CRITERIA = "listed_without_criteria", _("Listed without meeting the criteria")
     REPAIR_WRONG = "repair_wrong", _("A published repair should not have been granted")
+    REFUSAL_WRONG = "refusal_wrong", _("A refused repair should have been granted")
 
 
 class Decision(models.TextChoices):
@@ -165,6 +166,7 @@ class Decision(models.TextChoices):
     REVOKED = "revoked", _("Record revoked")
     KEPT = "kept", _("Objection rejected, information kept")
     REPAIR_REVERSED = "repair_reversed", _("Objection upheld, repair reversed")
+    REFUSAL_OVERTURNED = "refusal_overturned", _("Objection upheld, repair to be decided again")
 
 
 class GreenChannel(models.TextChoices):

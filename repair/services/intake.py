@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import logging
 import secrets
 from collections.abc import Sequence
@@ -69,15 +70,23 @@ def objection_submit(
     contact_phone: str = "",
     files: Sequence[tuple[str, UploadedFile]] = (),
     objected_case: Case | None = None,
+    access_code: str = "",
     on: dt.date | None = None,
 ) -> tuple[Case, str]:
     """File an objection (rules.md §7): the records concerned are marked "under objection"
     and a decision is due within 5 working days. Against a published repair anyone may
-    object during its 5 working days of publication. Returns the case and its access code."""
+    object during its 5 working days of publication; against a refused repair only its
+    applicant (the application's access code), within 5 working days of the refusal.
+    Returns the case and its access code."""
     day = on or timezone.localdate()
     if grounds not in Grounds.values:
         raise ValidationError({"grounds": _("Choose the grounds of the objection.")})
-    if objected_case is not None:
+    if objected_case is not None and objected_case.state == CaseState.REFUSED:
+        _check_refusal_objectable(objected_case, access_code, day)
+        grounds = Grounds.REFUSAL_WRONG
+        subject = objected_case.subject
+        department = objected_case.department
+    elif objected_case is not None:
         if objected_case.state != CaseState.PUBLISHED:
             raise ValidationError(
                 {"repair_reference": _("This repair is not in its publication period.")}
@@ -86,7 +95,7 @@ def objection_submit(
         subject = objected_case.subject
         department = objected_case.department
     else:
-        if grounds == Grounds.REPAIR_WRONG:
+        if grounds in (Grounds.REPAIR_WRONG, Grounds.REFUSAL_WRONG):
             raise ValidationError({"repair_reference": _("Give the reference of the repair.")})
         department = _targets(subject, records, list_entries)
     _require_reason(explanation, "explanation")
@@ -144,6 +153,31 @@ def objection_submit(
     case = _with_uploads(files, body)
     log.info("objection.submitted case=%s", case.pk)
     return case, code
+
+
+def _check_refusal_objectable(refused: Case, access_code: str, day: dt.date) -> None:
+    """Only the applicant objects to a refusal (the application's access code), within
+    5 working days of it (rules.md §7)."""
+    if not access_code or not hmac.compare_digest(
+        refused.access_code_hash, _code_hash(refused.reference, access_code)
+    ):
+        raise ValidationError(
+            {
+                "access_code": _(
+                    "Only the applicant may object to a refused repair: give the access code "
+                    "of the application."
+                )
+            }
+        )
+    assert refused.decided_on is not None
+    last = add_working_days(refused.decided_on, OBJECTION_DAYS).date
+    if day > last:
+        raise ValidationError(
+            {
+                "repair_reference": _("The time to object to this refusal ended on %(date)s.")
+                % {"date": last.isoformat()}
+            }
+        )
 
 
 def repair_application_submit(

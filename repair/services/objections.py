@@ -16,8 +16,10 @@ from enterprises.models import RecordState
 from enterprises.services import record_state_set, record_update
 from rules.workdays import add_working_days
 
-from ..models import Case, CaseState, Decision
+from ..models import Case, CaseState, Decision, Grounds
 from .common import (
+    DECISION_DAYS,
+    GREEN_DECISION_DAYS,
     OBJECTION_DAYS,
     OBJECTION_MAX_DAYS,
     _check_official,
@@ -65,6 +67,30 @@ def objection_extend(
     )
 
 
+def _refusal_overturn(*, actor: Actor, case: Case, reason: str, day: dt.date) -> Case:
+    """An objection upheld against a refusal: the application is accepted again and
+    decided anew within the decision period (rules.md §7, §8.3)."""
+
+    def change(c: Case) -> None:
+        deadline = add_working_days(day, GREEN_DECISION_DAYS if c.green_channel else DECISION_DAYS)
+        c.decision = ""
+        c.decision_reasons = ""
+        c.decided_on = None
+        c.closed_on = None
+        _set_due(c, deadline)
+        c.decision_due = deadline.date
+        c.decision_due_provisional = deadline.provisional
+
+    return _transition(
+        actor=actor,
+        case=case,
+        allowed_from=[CaseState.REFUSED],
+        state=CaseState.ACCEPTED,
+        note=reason,
+        change=change,
+    )
+
+
 def objection_decide(
     *,
     actor: Actor,
@@ -83,11 +109,12 @@ def objection_decide(
     _check_official(actor, case)
     day = on or timezone.localdate()
     text = _require_reason(reasons, "reasons")
-    allowed = (
-        {Decision.KEPT, Decision.REPAIR_REVERSED}
-        if case.objected_case_id
-        else {Decision.CORRECTED, Decision.REVOKED, Decision.KEPT}
-    )
+    if case.grounds == Grounds.REFUSAL_WRONG:
+        allowed = {Decision.KEPT, Decision.REFUSAL_OVERTURNED}
+    elif case.objected_case_id:
+        allowed = {Decision.KEPT, Decision.REPAIR_REVERSED}
+    else:
+        allowed = {Decision.CORRECTED, Decision.REVOKED, Decision.KEPT}
     if decision not in allowed:
         raise ValidationError({"decision": _("This decision is not possible for this objection.")})
     if decision == Decision.CORRECTED and not correction:
@@ -103,6 +130,9 @@ def objection_decide(
                 ban=False,
                 day=day,
             )
+        if decision == Decision.REFUSAL_OVERTURNED:
+            assert case.objected_case is not None
+            _refusal_overturn(actor=actor, case=case.objected_case, reason=text, day=day)
         for record in case.records.all():
             if decision == Decision.CORRECTED:
                 record = record_update(
