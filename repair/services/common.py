@@ -127,6 +127,16 @@ def case_for_tracking(*, reference: str, access_code: str) -> Case | None:
 # --- Transitions, history, notifications --------------------------------------------------
 
 
+def due_text(due: dt.date | None, provisional: bool) -> str:
+    """A due date as e-mails give it, marked when provisional (rules.md §13)."""
+    if due is None:
+        return "-"
+    if provisional:
+        mark = _("provisional: the holiday calendar of that year is not published yet")
+        return f"{due.isoformat()} ({mark})"
+    return due.isoformat()
+
+
 def _notify(case: Case, note: str) -> None:
     def send() -> None:
         path = reverse("repair-track", args=[case.reference])
@@ -137,7 +147,7 @@ def _notify(case: Case, note: str) -> None:
             "reference": case.reference,
             "state": CaseState(case.state).label,
             "note": note,
-            "due": case.due_on.isoformat() if case.due_on else "-",
+            "due": due_text(case.due_on, case.due_provisional),
             "path": path,
         }
         send_mail(

@@ -15,7 +15,7 @@ from core.jobs import job_run
 from rules.workdays import add_working_days, effective_deadline, year_entered
 
 from ..models import Case, CaseState
-from .common import REMIND_WITHIN_DAYS
+from .common import REMIND_WITHIN_DAYS, due_text
 from .repairs import repair_close
 
 log = logging.getLogger("repair.services")  # one logger for the package
@@ -74,7 +74,10 @@ def case_deadlines_remind(*, on: dt.date | None = None) -> dict[str, int]:
             ]
             if not mine:
                 continue
-            lines = [f"{c.reference} {CaseState(c.state).label} {c.due_on}" for c in mine]
+            lines = [
+                f"{c.reference} {CaseState(c.state).label} {due_text(c.due_on, c.due_provisional)}"
+                for c in mine
+            ]
             send_mail(
                 subject=_("[CreditSite] %(n)d cases due within 2 working days") % {"n": len(mine)},
                 message="\n".join(lines),
