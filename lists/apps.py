@@ -18,3 +18,10 @@ class ListsConfig(AppConfig):
             return {pk: Label(value) for pk, value in subject_labels(subject_ids).items()}
 
         register_list_queries(active_entries=active_entries, subject_labels=labels)
+
+        # Stored provisional deadlines are recomputed when a year is entered (rules.md §13).
+        from rules.workdays import register_provisional_recompute
+
+        from .deadlines import list_deadlines_recompute
+
+        register_provisional_recompute("lists", list_deadlines_recompute)

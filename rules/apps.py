@@ -22,3 +22,7 @@ class RulesConfig(AppConfig):
             post_delete.connect(
                 workdays.clear_cache, sender=model, dispatch_uid=f"wd-del-{model.__name__}"
             )
+        # A year marked entered recomputes the stored provisional deadlines (rules.md §13).
+        post_save.connect(
+            workdays.year_entered_changed, sender=CalendarYear, dispatch_uid="wd-year-entered"
+        )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,6 +31,11 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 _TTL = 300.0
 _lock = threading.Lock()
 _cache: tuple[float, dict[dt.date, bool], frozenset[int]] | None = None
+
+RECOMPUTE_JOB = "provisional_deadlines_recompute"
+# Higher apps that store provisional deadlines register how to recompute them (their
+# AppConfig.ready()); each returns its counts.
+_recomputers: dict[str, Callable[..., dict[str, int]]] = {}
 
 
 @dataclass(frozen=True)
@@ -177,3 +183,35 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def register_provisional_recompute(name: str, recompute: Callable[..., dict[str, int]]) -> None:
+    """``recompute(actor=…)`` recomputes the app's stored provisional deadlines, auditing
+    each change, and returns its counts."""
+    _recomputers[name] = recompute
+
+
+def provisional_deadlines_recompute() -> dict[str, int]:
+    """Recompute every stored provisional deadline with the calendar as it is now (run when
+    an official marks a year entered, rules.md §13). Each change is audited; the run
+    leaves a job-run row with the counts."""
+    from core.actors import Actor
+    from core.jobs import job_run
+
+    clear_cache()
+    actor = Actor.for_system(RECOMPUTE_JOB)
+    counts: dict[str, int] = {}
+    with job_run(RECOMPUTE_JOB) as progress:
+        for name in sorted(_recomputers):
+            counts.update(_recomputers[name](actor=actor))
+        progress.advance(sum(counts.values()), **counts)
+    return counts
+
+
+def year_entered_changed(*, instance: Any, **_: object) -> None:
+    """``post_save`` of a calendar year: once it is entered, recompute after the commit."""
+    from django.db import transaction
+
+    clear_cache()
+    if instance.entered:
+        transaction.on_commit(provisional_deadlines_recompute)

@@ -83,3 +83,58 @@ def test_removal_job_waits_past_a_provisional_removal_date_inside_national_day_2
     counts = list_entries_expire(on=D(2027, 10, 4), actor=system)
     assert counts["entries_fulfilled"] == 1
     assert ListEntry.objects.get(pk=entry.pk).removed_on == D(2027, 10, 4)
+
+
+def test_entering_2027_recomputes_the_stored_provisional_deadlines_and_logs_them(
+    system, make_listed, django_capture_on_commit_callbacks
+):
+    from enterprises.models import AuditEvent, JobRun
+    from repair.models import CalendarDay
+
+    entry = list_entry_propose(
+        actor=system,
+        credit_list=CreditList.objects.get(slug="cn-samr-serious-violation"),
+        subject=SubjectFactory(),
+        reason="提供虚假材料骗取登记",
+        proposed_on=D(2027, 9, 20),
+    )
+    entry = list_entry_notify(actor=system, entry=entry, notified_on=D(2027, 9, 23))
+    # 24, 27–30 September, 1 October statutory, 4–8 October.
+    assert (entry.objection_deadline, entry.objection_deadline_provisional) == (
+        D(2027, 10, 8),
+        True,
+    )
+    removal = make_listed("cn-dishonest-judgment-debtors", listed_on=D(2027, 6, 1))
+    removal = list_entry_obligation_fulfilled(
+        actor=system, entry=removal, fulfilled_on=D(2027, 9, 29)
+    )
+    assert (removal.removal_due, removal.removal_due_provisional) == (D(2027, 10, 5), True)
+    # The official calendar of 2027 (as an official might enter it): 1–7 October off,
+    # Sunday 26 September and Saturday 9 October worked.
+    for day in range(1, 8):
+        CalendarDay.objects.create(date=D(2027, 10, day), kind="holiday", name="National Day")
+    for day in (D(2027, 9, 26), D(2027, 10, 9)):
+        CalendarDay.objects.create(date=day, kind="makeup", name="National Day")
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarYear.objects.create(year=2027, entered=True, source="State Council notice")
+    entry.refresh_from_db()
+    # 24, Sunday 26, 27–30 September; 8, Saturday 9, 11, 12 October.
+    assert (entry.objection_deadline, entry.objection_deadline_provisional) == (
+        D(2027, 10, 12),
+        False,
+    )
+    removal.refresh_from_db()
+    # 30 September; 8 and Saturday 9 October.
+    assert (removal.removal_due, removal.removal_due_provisional) == (D(2027, 10, 9), False)
+    run = JobRun.objects.get(name="provisional_deadlines_recompute")
+    assert run.status == "succeeded"
+    assert run.counts == {"list_deadlines_checked": 2, "list_deadlines_changed": 2}
+    logged = AuditEvent.objects.filter(object_type="lists.listentry", object_id=str(entry.pk))
+    assert any("2027-10-08 → 2027-10-12" in e.reason for e in logged)
+    # Run again: nothing provisional is left.
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarYear.objects.filter(year=2027).get().save()
+    assert JobRun.objects.filter(name="provisional_deadlines_recompute").latest("pk").counts == {
+        "list_deadlines_checked": 0,
+        "list_deadlines_changed": 0,
+    }
