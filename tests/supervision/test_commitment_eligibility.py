@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from core.models import AuditEvent
 from enterprises.models import CreditCommitment
@@ -16,6 +17,14 @@ from supervision.services import CommitmentNotAllowed, commitment_create, commit
 from tests.factories import CreditRecordFactory, DepartmentFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are read in English (the site's default language is Chinese).
+    with translation.override("en"):
+        yield
+
 
 D = dt.date
 COMMITTED_ON = D(2026, 8, 24)
