@@ -138,3 +138,28 @@ def test_entering_2027_recomputes_the_stored_provisional_deadlines_and_logs_them
         "list_deadlines_checked": 0,
         "list_deadlines_changed": 0,
     }
+
+
+def test_the_command_recomputes_by_hand(system):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    entry = list_entry_propose(
+        actor=system,
+        credit_list=CreditList.objects.get(slug="cn-samr-serious-violation"),
+        subject=SubjectFactory(),
+        reason="提供虚假材料骗取登记",
+        proposed_on=D(2027, 9, 20),
+    )
+    entry = list_entry_notify(actor=system, entry=entry, notified_on=D(2027, 9, 23))
+    # A deadline stored before the statutory holidays were counted (weekends alone).
+    ListEntry.objects.filter(pk=entry.pk).update(objection_deadline=D(2027, 10, 7))
+    out = StringIO()
+    call_command("recompute_provisional_deadlines", stdout=out)
+    entry.refresh_from_db()
+    assert (entry.objection_deadline, entry.objection_deadline_provisional) == (
+        D(2027, 10, 8),
+        True,
+    )
+    assert "list_deadlines_changed=1" in out.getvalue()
