@@ -11,6 +11,8 @@ term end they were given, so the nightly job no longer removes them as "term ove
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The data changes are in 0004: on PostgreSQL the foreign keys and indexes added here are
+# created when this migration ends, which must not follow row updates in one transaction.
 SAMR_SERIOUS = "cn-samr-serious-violation"
 ABNORMAL = "cn-abnormal-operations"
 SEEDED = [
@@ -27,32 +29,6 @@ SEEDED = [
     "zj-production-safety-serious",
     "zj-wage-arrears",
 ]
-
-
-def forwards(apps, schema_editor):
-    CreditList = apps.get_model("lists", "CreditList")
-    ListEntry = apps.get_model("lists", "ListEntry")
-    CreditList.objects.filter(slug__in=SEEDED).exclude(slug=SAMR_SERIOUS).update(
-        objection_working_days=0
-    )
-    CreditList.objects.filter(slug=SAMR_SERIOUS).update(objection_working_days=10)
-    serious = CreditList.objects.filter(slug=SAMR_SERIOUS).first()
-    CreditList.objects.filter(slug=ABNORMAL).update(
-        term_months=None,
-        moves_to=serious,
-        moves_after_months=36 if serious else None,
-        end_rule_text="Removed once the obligation is performed; after 3 years on it without "
-        "performing, the enterprise is proposed for the SAMR serious-violation list.",
-    )
-    ListEntry.objects.filter(credit_list__slug=ABNORMAL, status="listed").update(term_end=None)
-
-
-def backwards(apps, schema_editor):
-    CreditList = apps.get_model("lists", "CreditList")
-    CreditList.objects.filter(slug__in=SEEDED).update(objection_working_days=10)
-    CreditList.objects.filter(slug=ABNORMAL).update(
-        term_months=36, moves_to=None, moves_after_months=None
-    )
 
 
 class Migration(migrations.Migration):
@@ -91,5 +67,4 @@ class Migration(migrations.Migration):
             model_name='listentry',
             constraint=models.UniqueConstraint(condition=models.Q(('moved_from__isnull', False)), fields=('moved_from',), name='list_entry_moved_once'),
         ),
-        migrations.RunPython(forwards, backwards),
     ]

@@ -227,7 +227,7 @@ def test_the_migration_drops_the_term_of_listed_abnormal_operations_entries(make
     CreditList.objects.filter(slug="cn-dishonest-judgment-debtors").update(
         objection_working_days=10
     )
-    migration = importlib.import_module("lists.migrations.0003_list_notice_and_moves")
+    migration = importlib.import_module("lists.migrations.0004_list_notice_and_moves_data")
     migration.forwards(apps, None)
     entry.refresh_from_db()
     assert entry.term_end is None
