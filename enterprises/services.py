@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
-from core.audit import audit_change, snapshot
+from core.audit import audit_append, audit_change, jsonable, snapshot
 from core.exceptions import (
     DepartmentNotAllowed,
     DomainError,
@@ -30,6 +30,7 @@ from core.exceptions import (
 
 from .dispatch import task
 from .models import (
+    AuditEvent,
     CreditRecord,
     Department,
     Disclosure,
@@ -376,8 +377,32 @@ def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
 
     RecordEdition.objects.update_or_create(
         record_id=record.pk,
-        defaults={"edition": publicity.edition, "permanent_reason": publicity.permanent_reason},
+        defaults={
+            "edition": publicity.edition,
+            "permanent_reason": publicity.permanent_reason,
+            "computed_at": timezone.now(),
+        },
     )
+
+
+# What a record's computed end of publicity is computed from (rules.md §6.1, §7).
+_PUBLICITY_INPUTS = ("kind", "severity", "penalty_type", "decision_date")
+
+
+def _publicity_recompute(record: CreditRecord) -> Any:
+    """The end of publicity of a corrected record, computed again from its corrected
+    values (rules.md §7): kind, severity, penalty type and decision date. The edition is
+    the one in force on the record's decision date, as for a new record (§6.1): the
+    original decision date, or the corrected one when the correction changes the date
+    itself, since the corrected date is the date the law counts from and the original
+    one was an error. Returns the ``Publicity`` (None: no longer negative information,
+    the end is left for validation to judge)."""
+    end_before = record.publicity_end
+    record.publicity_end = None
+    publicity = _publicity_fill(record)
+    if publicity is None:
+        record.publicity_end = end_before
+    return publicity
 
 
 def record_create(
@@ -411,21 +436,66 @@ def record_update(
     data: Mapping[str, Any],
     reason: str = "",
     subject: Subject | None = None,
+    recompute_publicity: bool = False,
 ) -> CreditRecord:
-    """Correct a record of the actor's own department. The audit row keeps what it was."""
+    """Correct a record of the actor's own department. The audit row keeps what it was.
+
+    A decision that changes a record changes its publicity (rules.md §7): when the kind,
+    severity, penalty type or decision date changes and the end of publicity was computed
+    (a ``RecordEdition`` row exists), the end and the stored edition are computed again
+    from the corrected values (``_publicity_recompute``), with an audit row holding the
+    old and new end and edition. An end given by hand stays as given, unless the caller
+    passes ``recompute_publicity``; an end given in ``data`` that differs from the
+    current one is the caller's own and is kept. A new end already past is left to the
+    nightly expiry job (§6.4), as every end that passes is: the record stops counting for
+    the score at once (``CreditRecord.objects.counting``) and rescoring is requested."""
+    from .models import RecordEdition
+
     _unknown_fields(data, RECORD_FIELDS)
     _check_department(actor, record.department)
     with transaction.atomic():
         record = CreditRecord.objects.select_for_update().get(pk=record.pk)
         before = snapshot(record)
+        inputs_before = {name: getattr(record, name) for name in _PUBLICITY_INPUTS}
+        end_before = record.publicity_end
         old_subject_id = record.subject_id
         was_public = record_is_public(record)
         if subject is not None:
             record.subject = subject
         for name, value in data.items():
             setattr(record, name, value)
+        publicity = None
+        given_by_hand = "publicity_end" in data and data["publicity_end"] != end_before
+        stored = RecordEdition.objects.select_related("edition").filter(record_id=record.pk).first()
+        if not given_by_hand and (
+            recompute_publicity
+            or (
+                stored is not None
+                and any(getattr(record, n) != inputs_before[n] for n in _PUBLICITY_INPUTS)
+            )
+        ):
+            publicity = _publicity_recompute(record)
         _record_validate(record)
         record.save()
+        if publicity is not None:
+            _publicity_edition_store(record, publicity)
+            audit_append(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                object_type=RecordEdition._meta.label_lower,
+                object_id=record.pk,
+                before={
+                    "publicity_end": jsonable(end_before),
+                    "edition": stored.edition.code if stored is not None else None,
+                    "permanent_reason": stored.permanent_reason if stored is not None else "",
+                },
+                after={
+                    "publicity_end": jsonable(record.publicity_end),
+                    "edition": publicity.edition.code,
+                    "permanent_reason": str(publicity.permanent_reason),
+                },
+                reason=reason,
+            )
         _public_file_left(record, was_public=was_public, subject_id=old_subject_id)
         audit_change(actor=actor, instance=record, before=before, reason=reason)
         subject_rescore_request(record.subject_id)
