@@ -18,6 +18,7 @@ from enterprises.queries import Page
 from lists.models import Label
 from lists.queries import active_entries, entries_label, subject_active_entries
 from repair.eligibility import records_eligibility
+from repair.services.expiry import records_kept_public
 from rules.kinds import Category
 
 
@@ -65,13 +66,17 @@ FILE_RECORDS_PER_PAGE = 50
 
 def file_records_page(tab: RecordTab, *, page: int | None) -> tuple[list[CreditRecord], Page]:
     """One page of a credit-file tab, each record with its repair answer (``record.repair``:
-    whether and from when it may be repaired), computed for the shown records only."""
+    whether and from when it may be repaired) and, for a record kept public past its end
+    while its subject is on a serious black list, the entry keeping it
+    (``record.kept_public_by``, rules.md §6.4), computed for the shown records only."""
     info = Page(number=1, size=FILE_RECORDS_PER_PAGE, count=len(tab.records), capped=False)
     info.number = min(max(page or 1, 1), info.pages)
     shown = tab.records[info.offset : info.offset + info.size]
     repairs = repair_infos(shown)
+    kept = records_kept_public(shown, on=timezone.localdate())
     for record in shown:
         record.repair = repairs.get(record.pk)  # type: ignore[attr-defined]
+        record.kept_public_by = kept.get(record.pk)  # type: ignore[attr-defined]
     return shown, info
 
 

@@ -134,6 +134,14 @@ class RuleEdition(models.Model):
             "application for repair."
         ),
     )
+    keeps_public_while_listed = models.BooleanField(
+        _("kept public while on a serious black list"),
+        default=False,
+        help_text=_(
+            "Zhejiang: a record whose publicity ends while its subject is on a serious black "
+            "list in force stays public until the listing ends."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -5,6 +5,11 @@ removes list entries whose term is over (or whose removal after fulfilment is du
 through the audited services; nothing is deleted. It then proposes abnormal-operations
 entries listed 3 years without the obligation performed for the SAMR serious-violation
 list (rules.md §5.3). It leaves a job-run row with counts.
+
+A record whose applied edition keeps information public while its subject is on a serious
+black list (Zhejiang, rules.md §6.4) is held, not expired, while such an entry is in force
+on the run day; each run re-examines the held records and expires them on the first run
+after the listing ends.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +35,9 @@ from enterprises.services import (
     subjects_rescore_request,
 )
 
+if TYPE_CHECKING:
+    from lists.models import ListEntry
+
 log = logging.getLogger("repair.services")  # one logger for the package
 
 JOB_NAME = "expire_records"
@@ -40,8 +49,55 @@ _DUE_STATES = (RecordState.ACTIVE, RecordState.UNDER_OBJECTION)
 class ExpiryResult:
     on: dt.date
     records: int = 0
+    held: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     job_id: int | None = None
+
+
+def _serious_black_entries(day: dt.date) -> QuerySet[ListEntry]:
+    """Entries in force on ``day`` (rules.md §5.4) on serious black lists: the listings
+    that keep a record public under an edition that says so (rules.md §6.4)."""
+    from lists.models import CreditList
+    from lists.queries import active_entries
+
+    return active_entries(on=day).filter(
+        credit_list__color=CreditList.Color.BLACK, credit_list__is_serious=True
+    )
+
+
+def _held(day: dt.date) -> Q:
+    """A due record is held on ``day`` when its applied edition keeps information public
+    while listed and its subject has a serious black-list entry in force (rules.md §6.4)."""
+    listed = _serious_black_entries(day).filter(subject_id=OuterRef("subject_id"))
+    return Q(Exists(listed), rule_edition_applied__edition__keeps_public_while_listed=True)
+
+
+def records_kept_public(records: list[CreditRecord], *, on: dt.date) -> dict[int, ListEntry]:
+    """For each of these live records whose publicity ended before ``on`` but that is held
+    (rules.md §6.4), the serious black-list entry holding it (the earliest listed), to show
+    on the credit file. Two queries, whatever the number of records."""
+    past = [r for r in records if r.publicity_end is not None and r.publicity_end < on]
+    if not past:
+        return {}
+    keeping = set(
+        CreditRecord.objects.filter(
+            pk__in=[r.pk for r in past],
+            rule_edition_applied__edition__keeps_public_while_listed=True,
+        ).values_list("pk", flat=True)
+    )
+    if not keeping:
+        return {}
+    entries: dict[int, ListEntry] = {}
+    for entry in (
+        _serious_black_entries(on)
+        .filter(subject_id__in={r.subject_id for r in past if r.pk in keeping})
+        .select_related("credit_list")
+        .order_by("listed_on", "pk")
+    ):
+        entries.setdefault(entry.subject_id, entry)
+    return {
+        r.pk: entries[r.subject_id] for r in past if r.pk in keeping and r.subject_id in entries
+    }
 
 
 def records_expire(
@@ -59,7 +115,10 @@ def records_expire(
     moves them to "expired" in one UPDATE (``updated_at`` too: the change feeds read it),
     appends ONE audit row for the batch (every record id with its previous state and
     publicity end: who, when, what and why), leaves a tombstone for each record that was
-    public (rules.md §3.7) and marks the subjects for rescoring. Safe twice (expired rows
+    public (rules.md §3.7) and marks the subjects for rescoring. A due record held while
+    its subject is on a serious black list (``_held``, rules.md §6.4) is left active and
+    counted (``held_while_listed``); the same statement that finds the due ids says which
+    are held (one EXISTS), so every run re-examines them. Safe twice (expired rows
     no longer match); a run after a week without runs catches up; a failure keeps the
     batches committed so far and the next run finishes the rest.
     """
@@ -72,7 +131,16 @@ def records_expire(
         due = CreditRecord.objects.filter(
             state__in=_DUE_STATES, publicity_end__isnull=False, publicity_end__lt=day
         )
-        ids = sorted(due.values_list("pk", flat=True))
+        flagged = due.annotate(
+            held=ExpressionWrapper(_held(day), output_field=BooleanField())
+        ).values_list("pk", "held")
+        ids: list[int] = []
+        for pk, held in flagged:
+            if held:
+                result.held += 1
+            else:
+                ids.append(pk)
+        ids.sort()
         progress.set_total(len(ids))
         done = 0
         for start in range(0, len(ids), batch_size):
@@ -83,6 +151,7 @@ def records_expire(
                 on_progress(done, len(ids))
         result.counts = {
             "records_expired": result.records,
+            "held_while_listed": result.held,
             **list_entries_expire(on=day, actor=actor),
         }
         progress.advance(done, **result.counts)

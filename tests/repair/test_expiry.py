@@ -49,6 +49,7 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
 
     assert result.counts == {
         "records_expired": 2,
+        "held_while_listed": 0,
         "entries_term_over": 1,
         "entries_fulfilled": 0,
         "entries_moved_on": 0,
@@ -87,6 +88,7 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
     again = records_expire(on=D(2026, 11, 25))
     assert again.counts == {
         "records_expired": 0,
+        "held_while_listed": 0,
         "entries_term_over": 0,
         "entries_fulfilled": 0,
         "entries_moved_on": 0,
