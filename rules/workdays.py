@@ -208,10 +208,11 @@ def provisional_deadlines_recompute() -> dict[str, int]:
     return counts
 
 
-def year_entered_changed(*, instance: Any, **_: object) -> None:
-    """``post_save`` of a calendar year: once it is entered, recompute after the commit."""
+def year_entered_changed(*, instance: Any, raw: bool = False, **_: object) -> None:
+    """``post_save`` of a calendar year: once it is entered, recompute after the commit.
+    Rows loaded as they are (``raw``: fixtures, a restored database) change no deadline."""
     from django.db import transaction
 
     clear_cache()
-    if instance.entered:
+    if instance.entered and not raw:
         transaction.on_commit(provisional_deadlines_recompute)

@@ -163,3 +163,18 @@ def test_the_command_recomputes_by_hand(system):
         True,
     )
     assert "list_deadlines_changed=1" in out.getvalue()
+
+
+def test_loading_calendar_rows_as_they_are_recomputes_nothing(django_capture_on_commit_callbacks):
+    # A restored database or a fixture saves rows raw: no deadline changes, no job run.
+    from django.core import serializers
+
+    from core.models import JobRun
+
+    year = CalendarYear.objects.get(year=2026)
+    dumped = serializers.serialize("json", [year])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for obj in serializers.deserialize("json", dumped):
+            obj.save()
+    assert callbacks == []
+    assert not JobRun.objects.filter(name="provisional_deadlines_recompute").exists()
