@@ -92,3 +92,14 @@ def _celery_in_process(request):
 def _throttling_off(settings):
     """The suite sends many requests from one address; tests/test_throttling.py turns it on."""
     settings.THROTTLE_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_cache():
+    """The working-day module caches the calendar table for minutes; a test that enters a
+    year (then rolled back) must not decide the next test's deadlines."""
+    from rules.workdays import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
