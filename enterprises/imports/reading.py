@@ -64,6 +64,15 @@ class ImportResult:
     def bad_rows(self) -> int:
         return len({error.row for error in self.errors if error.row is not None})
 
+    def count(self, outcome: tuple[object, bool] | None) -> None:
+        """Count a service's ``(object, created)`` answer; None is a row that failed."""
+        if outcome is None:
+            return
+        if outcome[1]:
+            self.created += 1
+        else:
+            self.updated += 1
+
 
 Progress = Callable[[int, int], None]
 

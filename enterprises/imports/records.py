@@ -184,11 +184,7 @@ def records_import(
                     % {"file": filename, "row": row},
                 ),
             )
-            if outcome is not None:
-                if outcome[1]:  # (object, created)
-                    run.result.created += 1
-                else:
-                    run.result.updated += 1
+            run.result.count(outcome)
 
         return handle
 

@@ -137,11 +137,7 @@ def subjects_import(
                     former_names=former,
                 ),
             )
-            if outcome is not None:
-                if outcome[1]:  # (object, created)
-                    run.result.created += 1
-                else:
-                    run.result.updated += 1
+            run.result.count(outcome)
 
         return handle
 
