@@ -42,6 +42,7 @@ def publicity_for_record(record: object) -> Publicity:
         decision_date=record.decision_date,
         jurisdiction=jurisdiction_for_department(record.department),
         penalty_type=record.penalty_type,
+        simplified_procedure=record.simplified_procedure,
         subject_id=subject.pk,
         legal_person=subject.subject_type != Subject.SubjectType.NATURAL_PERSON,
         exclude_record_id=record.pk,

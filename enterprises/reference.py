@@ -22,7 +22,7 @@ DEPARTMENTS = [
         "zj-tax",
         "国家税务总局浙江省税务局",
         "Zhejiang Provincial Tax Service, STA",
-        "provincial",
+        "national",  # a branch of a national department (docs/rules.md §6.1)
         False,
     ),
     ("zj-court", "浙江省高级人民法院", "Zhejiang High People's Court", "provincial", False),

@@ -29,6 +29,7 @@ from core.exceptions import (
 )
 
 from .models import (
+    LIVE_STATES,
     AuditEvent,
     CreditRecord,
     Department,
@@ -47,6 +48,7 @@ from .rescore_requests import (  # noqa: F401 - callers use enterprises.services
     subjects_rescore_pending,
     subjects_rescore_request,
 )
+from .tax_repair import tax_rating_after_repair_check
 from .uscc import normalize_uscc, registered_by_market_regulation
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,8 @@ RECORD_FIELDS = (
     "severity",
     "publicity_end",
     "penalty_type",
+    "simplified_procedure",
+    "decision_revoked_on",
     "fine_amount",
     "amount",
     "valid_from",
@@ -109,9 +113,12 @@ STATE_TRANSITIONS: dict[str, frozenset[str]] = {
     RecordState.UNDER_OBJECTION: frozenset(
         {RecordState.ACTIVE, RecordState.REVOKED, RecordState.EXPIRED}
     ),
-    RecordState.EXPIRED: frozenset(),
-    RecordState.REPAIRED: frozenset(),
+    RecordState.EXPIRED: frozenset({RecordState.ARCHIVED}),
+    RecordState.REPAIRED: frozenset({RecordState.ARCHIVED}),
     RecordState.REVOKED: frozenset(),
+    # Set by the rules (rules.md §6.5, §6.6), not by hand; revocation stays possible.
+    RecordState.UNPUBLISHED: frozenset({RecordState.REVOKED, RecordState.ARCHIVED}),
+    RecordState.ARCHIVED: frozenset(),
 }
 
 
@@ -259,6 +266,7 @@ _CHECKED_IN_CLEAN = frozenset(
 
 def _record_validate(record: CreditRecord) -> None:
     record.full_clean(validate_constraints=False)
+    tax_rating_after_repair_check(record)  # rules.md §8.1: a repaired D is not lifted to A
     record.validate_constraints(exclude=set(_CHECKED_IN_CLEAN))
 
 
@@ -290,7 +298,17 @@ def _publicity_fill(record: CreditRecord) -> Any:
     except DomainError as error:
         raise ValidationError({error.field: error.message}) from None
     record.publicity_end = publicity.end
+    _publication_apply(record, publicity)
     return publicity
+
+
+def _publication_apply(record: CreditRecord, publicity: Any) -> None:
+    """Information the rules keep unpublished (rules.md §6.5) is stored as "not published";
+    a correction that makes it publishable again makes it active."""
+    if not publicity.published and record.state in LIVE_STATES:
+        record.state = RecordState.UNPUBLISHED
+    elif publicity.published and record.state == RecordState.UNPUBLISHED:
+        record.state = RecordState.ACTIVE
 
 
 def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
@@ -300,14 +318,16 @@ def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
         record_id=record.pk,
         defaults={
             "edition": publicity.edition,
+            "local_edition": publicity.local_edition,
             "permanent_reason": publicity.permanent_reason,
+            "unpublished_reason": publicity.unpublished_reason,
             "computed_at": timezone.now(),
         },
     )
 
 
 # What a record's computed end of publicity is computed from (rules.md §6.1, §7).
-_PUBLICITY_INPUTS = ("kind", "severity", "penalty_type", "decision_date")
+_PUBLICITY_INPUTS = ("kind", "severity", "penalty_type", "decision_date", "simplified_procedure")
 
 
 def _publicity_recompute(record: CreditRecord) -> Any:
@@ -346,6 +366,7 @@ def record_create(
             _publicity_edition_store(record, publicity)
         audit_change(actor=actor, instance=record, before=None, reason=reason)
         subject_rescore_request(subject.pk)
+        record = _revoked_decision_withdraw(actor, record, reason)
     log.info("record.created record=%s subject=%s actor=%s", record.pk, subject.pk, actor.label)
     return record
 
@@ -422,6 +443,7 @@ def record_update(
         subject_rescore_request(record.subject_id)
         if old_subject_id != record.subject_id:
             subject_rescore_request(old_subject_id)
+        record = _revoked_decision_withdraw(actor, record, reason)
     log.info("record.updated record=%s actor=%s", record.pk, actor.label)
     return record
 
@@ -496,6 +518,24 @@ def _public_file_left(record: CreditRecord, *, was_public: bool, subject_id: int
     )
 
 
+def _revoked_decision_withdraw(actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
+    """A record whose penalty decision was revoked (``decision_revoked_on``) leaves public
+    view: revoked through ``record_state_set``, audited (rules.md §6.7). Its department
+    withdraws it; another writer's entry is withdrawn by the platform."""
+    if record.decision_revoked_on is None or record.state not in (
+        *LIVE_STATES,
+        RecordState.UNPUBLISHED,
+    ):
+        return record
+    by = actor if record_revocable_by(actor, record) else Actor.for_system("decision_revoked")
+    note = _("Penalty decision revoked on %(date)s: withdrawn from publication.") % {
+        "date": record.decision_revoked_on.isoformat()
+    }
+    return record_state_set(
+        actor=by, record=record, state=RecordState.REVOKED, reason=f"{note} {reason}".strip()
+    )
+
+
 def record_revocable_by(actor: Actor, record: CreditRecord) -> bool:
     """May ``actor`` revoke ``record`` outside an objection decision?
 
@@ -516,7 +556,10 @@ def record_state_choices(actor: Actor, record: CreditRecord) -> list[str]:
     return [
         state
         for state in RecordState.values
-        if state in allowed and (state != RecordState.REVOKED or record_revocable_by(actor, record))
+        if state in allowed
+        and (state != RecordState.REVOKED or record_revocable_by(actor, record))
+        # Archiving follows the retention period (rules.md §6.6): the nightly job's.
+        and state != RecordState.ARCHIVED
     ]
 
 

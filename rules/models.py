@@ -42,8 +42,9 @@ class CalendarYear(models.Model):
         default=False,
         help_text=_(
             "Tick once the State Council's holiday calendar for this year is in the table; "
-            "until then deadlines in this year are computed on weekends alone and marked "
-            "provisional."
+            "until then deadlines in this year skip weekends and the statutory holidays "
+            "computed from the lunar calendar, and are marked provisional (the make-up days "
+            "are not known yet)."
         ),
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -141,6 +142,41 @@ class RuleEdition(models.Model):
             "Zhejiang: a record whose publicity ends while its subject is on a serious black "
             "list in force stays public until the listing ends."
         ),
+    )
+    reference_only = models.BooleanField(
+        _("reference only"),
+        default=False,
+        help_text=_(
+            "A text kept for reference that was never in force (a draft for comment): never "
+            "applied to a record."
+        ),
+    )
+    unpublished_penalty_types = models.JSONField(
+        _("penalty types not published"),
+        default=list,
+        blank=True,
+        help_text=_("E.g. SAMR: warnings are not published."),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention of negative information (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Kept in the credit file for government use this long from the decision, then "
+            "archived. Empty: this edition sets no retention."
+        ),
+    )
+    publication_deadline_days = models.PositiveSmallIntegerField(
+        _("publish within (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("SAMR: a penalty is published within 20 working days of the decision."),
+    )
+    withdrawal_deadline_days = models.PositiveSmallIntegerField(
+        _("withdraw within (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("SAMR: a revoked decision is withdrawn within 3 working days."),
     )
     notes = models.TextField(_("notes"), blank=True)
 

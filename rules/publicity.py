@@ -1,17 +1,15 @@
-"""Publicity periods and repair minimums from the dated rule editions (rules.md §6, §12).
+"""Publicity periods, what is not published and retention, from the dated rule editions
+(docs/rules.md §6, §12).
 
-``publicity_end_for`` picks the edition of the jurisdiction in force on the record's
-decision date (the date the law says counts) and returns the end of publicity, or
-None where publicity is permanent, together with the edition, so that the file can
-show which one applied. ``enterprises.services.record_create`` calls it (through
-``enterprises.publicity.publicity_for_record``) when the caller gives no end date and
-keeps the choice in ``RecordEdition``.
-
-Which jurisdiction's rules a department follows (``jurisdiction_for_department``):
-market-regulation departments follow SAMR's own publicity rules (a sector rule), other
-national departments the national measures, provincial and local departments
-Zhejiang's regulation. Where a jurisdiction has no edition in force on the date, the
-national edition applies.
+``publicity_end_for`` returns a record's ``Publicity``: its end (None where permanent),
+the national edition that set it (ruling R1: the NDRC's editions bind every credit
+website, whatever the department), the department's own edition (Zhejiang's for
+provincial and local departments, SAMR's for market regulation) whose sector rules say
+what is not published at all, and, where the information is kept but not published, why.
+``EditionBook`` makes every choice of edition, for one record or for the ten million of
+``manage.py recompute_publicity``. ``enterprises.services.record_create`` calls it
+(through ``enterprises.publicity.publicity_for_record``) when the caller gives no end date
+and keeps the choice in ``RecordEdition``.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
@@ -44,13 +41,21 @@ class NotNegativeInformation(DomainError):
 
 @dataclass(frozen=True)
 class Publicity:
-    """``end`` is None for permanent publicity. Unpacks as ``(end, edition)``."""
+    """``end`` is None for permanent publicity. Unpacks as ``(end, edition)``.
+
+    ``edition`` is the national edition that set the period (rules.md §6.1);
+    ``local_edition`` the department's own edition (Zhejiang, SAMR) whose sector rules
+    apply on top. ``published`` is False where the information is kept but never
+    published (rules.md §6.5), with the reason."""
 
     end: dt.date | None
     edition: RuleEdition
     rule: PublicityRule | None = None
     permanent_reason: str = ""
     decision_date: dt.date | None = None
+    local_edition: RuleEdition | None = None
+    published: bool = True
+    unpublished_reason: str = ""
 
     def __iter__(self) -> Iterator[object]:
         return iter((self.end, self.edition))
@@ -58,6 +63,8 @@ class Publicity:
     @property
     def repair_from(self) -> dt.date | None:
         """The earliest day an application for repair may be made, None if never."""
+        if not self.published:
+            return None
         if self.end is None or self.rule is None or not self.rule.repair_allowed:
             return None
         if self.decision_date is None:
@@ -66,6 +73,9 @@ class Publicity:
 
 
 def jurisdiction_for_department(department: Department) -> str:
+    """Whose sector rules a department follows (rules.md §6.1): market regulation SAMR's,
+    national departments (the State Taxation Administration's Zhejiang branch among them)
+    none beyond the national ones, provincial and local departments Zhejiang's."""
     if department.is_market_regulation:
         return Jurisdiction.SAMR
     if department.level == "national":
@@ -73,19 +83,150 @@ def jurisdiction_for_department(department: Department) -> str:
     return Jurisdiction.ZHEJIANG
 
 
-def edition_in_force(jurisdiction: str, on: dt.date) -> RuleEdition | None:
-    """The edition of ``jurisdiction`` in force on ``on``; the latest start wins if two
-    overlap. Falls back to the national edition."""
-    for wanted in dict.fromkeys([jurisdiction, Jurisdiction.NATIONAL]):
-        edition = (
-            RuleEdition.objects.filter(jurisdiction=wanted, effective_from__lte=on)
-            .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
-            .order_by("-effective_from")
-            .first()
+class EditionBook:
+    """The applicable rule editions (never the reference-only ones) with their publicity
+    rules, loaded once (two queries): every choice of edition is made here, for one record
+    or for ten million (``manage.py recompute_publicity``)."""
+
+    def __init__(self, editions: list[RuleEdition]) -> None:
+        # Latest start first: where two editions of a jurisdiction overlap, it wins.
+        self.editions = sorted(editions, key=lambda e: e.effective_from, reverse=True)
+        self.by_id = {e.pk: e for e in self.editions}
+
+    @classmethod
+    def load(cls) -> EditionBook:
+        return cls(list(RuleEdition.objects.filter(reference_only=False).prefetch_related("rules")))
+
+    def in_force(self, jurisdiction: str, on: dt.date) -> RuleEdition | None:
+        for edition in self.editions:
+            if edition.jurisdiction == jurisdiction and edition.in_force_on(on):
+                return edition
+        return None
+
+    def national_for(self, on: dt.date) -> RuleEdition | None:
+        """The national edition setting the publicity of information decided on ``on``
+        (rules.md §6.1): the one in force then or, before the first, the first."""
+        found = self.in_force(Jurisdiction.NATIONAL, on)
+        if found is None:
+            later = [
+                e
+                for e in self.editions
+                if e.jurisdiction == Jurisdiction.NATIONAL and e.effective_from > on
+            ]
+            found = later[-1] if later else None
+        return found
+
+    def retention_editions(self) -> list[RuleEdition]:
+        """Zhejiang's editions that set a retention period, oldest first (rules.md §6.6)."""
+        return sorted(
+            (
+                e
+                for e in self.editions
+                if e.jurisdiction == Jurisdiction.ZHEJIANG and e.retention_months is not None
+            ),
+            key=lambda e: e.effective_from,
         )
-        if edition is not None:
-            return edition
-    return None
+
+    def retention_for(self, on: dt.date) -> RuleEdition | None:
+        chosen = None
+        for edition in self.retention_editions():
+            if chosen is None or edition.effective_from <= on:
+                chosen = edition
+        return chosen
+
+    def rule(self, edition: RuleEdition, kind: str, severity: str) -> PublicityRule | None:
+        rules = {r.info_kind: r for r in edition.rules.all() if r.severity == severity}
+        return rules.get(_info_kind(kind)) or rules.get(PublicityRule.InfoKind.ANY)
+
+    def publicity(
+        self,
+        *,
+        kind: str,
+        severity: str,
+        decision_date: dt.date,
+        jurisdiction: str = Jurisdiction.NATIONAL,
+        penalty_type: str = "",
+        simplified_procedure: bool = False,
+    ) -> Publicity:
+        """``publicity_end_for`` without the count of earlier serious penalties."""
+        if kind not in NEGATIVE_KINDS:
+            raise NotNegativeInformation(
+                _("Only negative information has a publicity period."), field="kind"
+            )
+        edition = self.national_for(decision_date)
+        if edition is None:
+            raise NoEditionInForce(
+                _("No rule edition was in force on %(date)s: give the end of publicity.")
+                % {"date": decision_date.isoformat()},
+                field="publicity_end",
+            )
+        local = (
+            self.in_force(jurisdiction, decision_date)
+            if jurisdiction != Jurisdiction.NATIONAL
+            else None
+        )
+        rule = self.rule(edition, kind, severity)
+        reason = _unpublished_reason(
+            edition,
+            local,
+            rule,
+            penalty_type=penalty_type if kind == RecordKind.PENALTY else "",
+            simplified_procedure=simplified_procedure and kind == RecordKind.PENALTY,
+        )
+        if reason:
+            # Kept for officials and the subject, never public; its "end" is the decision.
+            return Publicity(
+                decision_date,
+                edition,
+                rule,
+                "",
+                decision_date,
+                local_edition=local,
+                published=False,
+                unpublished_reason=reason,
+            )
+        if penalty_type and penalty_type in (edition.permanent_penalty_types or []):
+            return Publicity(
+                None,
+                edition,
+                rule,
+                _("Permanent by the kind of penalty."),
+                decision_date,
+                local_edition=local,
+            )
+        if rule is None:
+            raise NoEditionInForce(
+                _("%(edition)s has no publicity period for this information: give the end date.")
+                % {"edition": edition.name_zh},
+                field="publicity_end",
+            )
+        return Publicity(
+            decision_date + relativedelta(months=rule.publicity_months),
+            edition,
+            rule,
+            "",
+            decision_date,
+            local_edition=local,
+        )
+
+
+def edition_in_force(
+    jurisdiction: str, on: dt.date, *, fallback: bool = True
+) -> RuleEdition | None:
+    """The edition of ``jurisdiction`` in force on ``on``; the latest start wins if two
+    overlap. Editions kept for reference only are never applied. With ``fallback`` a
+    jurisdiction without one falls back to the national edition."""
+    book = EditionBook.load()
+    found = book.in_force(jurisdiction, on)
+    if found is None and fallback:
+        found = book.in_force(Jurisdiction.NATIONAL, on)
+    return found
+
+
+def national_edition_for(on: dt.date) -> RuleEdition | None:
+    """The national edition that sets the publicity of information decided on ``on``
+    (rules.md §6.1, ruling R1)."""
+    return EditionBook.load().national_for(on)
 
 
 def _info_kind(kind: str) -> str:
@@ -94,11 +235,6 @@ def _info_kind(kind: str) -> str:
         if kind == RecordKind.PENALTY
         else PublicityRule.InfoKind.CONDUCT
     )
-
-
-def _rule(edition: RuleEdition, kind: str, severity: str) -> PublicityRule | None:
-    rules = {r.info_kind: r for r in edition.rules.filter(severity=severity)}
-    return rules.get(_info_kind(kind)) or rules.get(PublicityRule.InfoKind.ANY)
 
 
 # How many serious penalties a subject had in a window: the records live in a higher
@@ -129,6 +265,35 @@ def serious_penalties_in_window(
     )
 
 
+def _unpublished_reason(
+    edition: RuleEdition,
+    local: RuleEdition | None,
+    rule: PublicityRule | None,
+    *,
+    penalty_type: str,
+    simplified_procedure: bool,
+) -> str:
+    """Why such information is kept but not published (rules.md §6.5), or ""."""
+    if simplified_procedure and local is not None and not local.simplified_procedure_negative:
+        return _(
+            "Decided under the simplified procedure: not negative information under %(edition)s."
+        ) % {"edition": local.name_zh}
+    if (
+        local is not None
+        and penalty_type
+        and penalty_type in (local.unpublished_penalty_types or [])
+    ):
+        return _("Not published under %(edition)s (%(document)s).") % {
+            "edition": local.name_zh,
+            "document": local.document or local.code,
+        }
+    if rule is not None and not rule.published:
+        return _("Minor information is not published under %(edition)s.") % {
+            "edition": edition.name_zh
+        }
+    return ""
+
+
 def publicity_end_for(
     *,
     kind: str,
@@ -141,36 +306,27 @@ def publicity_end_for(
     simplified_procedure: bool = False,
     exclude_record_id: int | None = None,
 ) -> Publicity:
-    """End of publicity of a negative record under the edition in force on its decision date.
+    """The publicity of a negative record decided on ``decision_date`` (rules.md §6).
 
-    Permanent (None): revoked licences, orders to close down, permanent restriction of
-    production or business; and, where the edition says so, a legal person's third
-    serious penalty within one year (rules.md §6.3). Otherwise the decision date plus
-    the edition's publicity months for the kind of information and severity.
+    The period comes from the national edition for that date, whatever the department
+    (ruling R1); ``jurisdiction`` (the department's, ``jurisdiction_for_department``)
+    picks the department's own edition, whose sector rules say what is not published at
+    all (SAMR warnings, Zhejiang's simplified procedure, rules.md §6.5). Permanent (end
+    None): the penalty types the edition lists (rules.md §6.3) and, where an applicable
+    edition says so, a legal person's n-th serious penalty within a window. Otherwise
+    the decision date plus the edition's months for the kind of information and severity.
     """
-    if kind not in NEGATIVE_KINDS:
-        raise NotNegativeInformation(
-            _("Only negative information has a publicity period."), field="kind"
-        )
-    edition = edition_in_force(jurisdiction, decision_date)
-    if edition is None:
-        raise NoEditionInForce(
-            _("No rule edition was in force on %(date)s: give the end of publicity.")
-            % {"date": decision_date.isoformat()},
-            field="publicity_end",
-        )
-    if simplified_procedure and not edition.simplified_procedure_negative:
-        raise NotNegativeInformation(
-            _(
-                "Under %(edition)s a penalty under the simplified procedure is not negative "
-                "information."
-            )
-            % {"edition": edition.name_zh},
-            field="kind",
-        )
-    rule = _rule(edition, kind, severity)
-    if penalty_type and penalty_type in (edition.permanent_penalty_types or []):
-        return Publicity(None, edition, rule, _("Permanent by the kind of penalty."), decision_date)
+    result = EditionBook.load().publicity(
+        kind=kind,
+        severity=severity,
+        decision_date=decision_date,
+        jurisdiction=jurisdiction,
+        penalty_type=penalty_type,
+        simplified_procedure=simplified_procedure,
+    )
+    if not result.published or result.end is None:
+        return result
+    edition, rule, local = result.edition, result.rule, result.local_edition
     if (
         kind == RecordKind.PENALTY
         and severity == "serious"
@@ -195,17 +351,6 @@ def publicity_end_for(
                     "months": edition.serious_permanent_window_months,
                 },
                 decision_date,
+                local_edition=local,
             )
-    if rule is None:
-        raise NoEditionInForce(
-            _("%(edition)s has no publicity period for this information: give the end date.")
-            % {"edition": edition.name_zh},
-            field="publicity_end",
-        )
-    return Publicity(
-        decision_date + relativedelta(months=rule.publicity_months),
-        edition,
-        rule,
-        "",
-        decision_date,
-    )
+    return result

@@ -9,7 +9,9 @@ on one; officials can correct an edition in the admin.
 
 from __future__ import annotations
 
-_PERMANENT = ["licence_revoked", "closed_down", "production_restricted"]
+# rules.md §6.3 (ruling R2): licence revoked, ordered to close down, a permanent ban or
+# restriction. Suspension and temporary restriction are serious, not permanent.
+_PERMANENT = ["licence_revoked", "closed_down", "permanent_restriction"]
 
 # (info_kind, severity, publicity_months, published, repair_allowed, repair_min_months)
 Rule = tuple[str, str, int, bool, bool, int]
@@ -25,12 +27,13 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "name_en": "Document 527: serious and general trust-breaking (2019)",
         "issuer": "国家发展改革委办公厅",
         "document": "发改办财金〔2019〕527号",
-        "effective_from": "2019-04-01",
-        "effective_until": "2021-05-11",
+        "effective_from": "2019-07-01",
+        "effective_until": "2023-04-30",
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": None,
-        "notes": "Thesis §3.1.1: serious conduct public 6 months to 3 years; general 3 months "
-        "to 1 year. Publicity ends at the maximum.",
+        "notes": "Serious conduct public 6 months to 3 years; general 3 months to 1 year "
+        "(minor information is general here). Publicity ends at the maximum. Applied to "
+        "records decided before 2019-07-01 as well (the first national rule, rules.md §6.1).",
         "rules": [
             ("any", "minor", 12, True, True, 3),
             ("any", "general", 12, True, True, 3),
@@ -49,7 +52,9 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "source_url": "https://www.ndrc.gov.cn/yjzxDownload/fj120210512.pdf",
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": 3,
-        "notes": "Thesis §3.1.3: conduct 1 year (minor) / 3 years (serious) from the penalty "
+        "reference_only": True,
+        "notes": "A draft for comment, never in force: kept for reference, never applied "
+        "(rules.md §6.2). Its text: conduct 1 year (minor) / 3 years (serious) from the penalty "
         "decision; the penalty 3 / 5 years; repair after 3 / 6 months; permanent for "
         "revocation, closure, permanent restriction and for three or more serious "
         "penalties within one year.",
@@ -73,10 +78,10 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "effective_until": "2026-03-31",
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": None,
-        "notes": "General penalties public 3 months to 1 year, serious 1 to 3 years; "
-        "publicity stops by itself at the maximum.",
+        "notes": "Minor information not published (ruling R1); general 3 months to 1 year, "
+        "serious 1 to 3 years; publicity stops by itself at the maximum.",
         "rules": [
-            ("any", "minor", 12, True, True, 3),
+            ("any", "minor", 3, False, True, 0),
             ("any", "general", 12, True, True, 3),
             ("any", "serious", 36, True, True, 12),
         ],
@@ -113,14 +118,15 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": None,
         "simplified_procedure_negative": False,
-        "notes": "Negative information kept 5 years from identification, then removed "
-        "(natural repair, rules.md §6.2); repair by application generally not before one "
-        "year; penalties under the simplified procedure are not negative information.",
-        "rules": [
-            ("any", "minor", 60, True, True, 12),
-            ("any", "general", 60, True, True, 12),
-            ("any", "serious", 60, True, True, 12),
-        ],
+        "repair_needs_clean_record": True,
+        "keeps_public_while_listed": True,
+        "retention_months": 60,
+        "notes": "Negative information kept 5 years from identification for government use "
+        "(retention, then archived; rules.md §6.6); public display follows the national "
+        "editions (ruling R1). Penalties under the simplified procedure are not negative "
+        "information; repair needs a clean record since the decision; a record is kept "
+        "public while its subject is on a serious black list.",
+        "rules": [],
     },
     {
         "code": "samr-order45-2021",
@@ -133,13 +139,14 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "effective_until": "2025-12-24",
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": None,
-        "notes": "Warnings not published; public criticism or low fines 3 months (mapped to "
-        "minor); others 3 years.",
-        "rules": [
-            ("any", "minor", 3, True, True, 3),
-            ("any", "general", 36, True, True, 12),
-            ("any", "serious", 36, True, True, 12),
-        ],
+        "unpublished_penalty_types": ["warning"],
+        "publication_deadline_days": 20,
+        "withdrawal_deadline_days": 3,
+        "notes": "Warnings not published; published within 20 working days of the decision; "
+        "a revoked decision withdrawn within 3 working days. Its periods (criticism and low "
+        "fines 3 months, others 3 years) govern SAMR's own system; on this site the national "
+        "editions set publicity (ruling R1).",
+        "rules": [],
     },
     {
         "code": "samr-order107-2025",
@@ -152,12 +159,12 @@ RULE_EDITIONS: list[dict[str, object]] = [
         "effective_until": None,
         "permanent_penalty_types": _PERMANENT,
         "serious_permanent_count": None,
-        "notes": "Minor stops after 3 months; moderate 3 months to 1 year (apply after 3 "
-        "months); serious 1 to 3 years (apply after 1 year).",
-        "rules": [
-            ("any", "minor", 3, True, True, 0),
-            ("any", "general", 12, True, True, 3),
-            ("any", "serious", 36, True, True, 12),
-        ],
+        "unpublished_penalty_types": ["warning"],
+        "publication_deadline_days": 20,
+        "withdrawal_deadline_days": 3,
+        "notes": "Repair: minor stops after 3 months; moderate 3 months to 1 year (apply after "
+        "3 months); serious 1 to 3 years (apply after 1 year) — the national periods. Order "
+        "45's publication rules (warnings not published, 20 / 3 working days) carry on.",
+        "rules": [],
     },
 ]

@@ -21,6 +21,7 @@ from core.models import (
 from .core import (
     LIVE_STATES,
     PERMANENT_PENALTIES,
+    SERIOUS_PENALTIES,
     CreditRecord,
     CreditRecordQuerySet,
     Disclosure,
@@ -42,6 +43,7 @@ from .removals import *  # noqa: F403
 __all__ = [
     "LIVE_STATES",
     "PERMANENT_PENALTIES",
+    "SERIOUS_PENALTIES",
     "AuditChainHead",
     "AuditEvent",
     "CreditRecord",

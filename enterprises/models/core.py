@@ -285,6 +285,11 @@ class RecordState(models.TextChoices):
     EXPIRED = "expired", _("Publicity ended")
     REPAIRED = "repaired", _("Repaired")
     REVOKED = "revoked", _("Revoked")
+    # Kept but never published (rules.md §6.5): minor information under the national
+    # editions, SAMR warnings, Zhejiang penalties under the simplified procedure.
+    UNPUBLISHED = "unpublished", _("Not published")
+    # Past the retention period (rules.md §6.6): out of every view, kept for the record.
+    ARCHIVED = "archived", _("Archived")
 
 
 class PenaltyType(models.TextChoices):
@@ -295,16 +300,26 @@ class PenaltyType(models.TextChoices):
     QUALIFICATION_LOWERED = "qualification_lowered", _("Qualification lowered")  # 降低资质等级
     LICENCE_SUSPENDED = "licence_suspended", _("Licence withheld or suspended")  # 暂扣
     LICENCE_REVOKED = "licence_revoked", _("Licence revoked")  # 吊销
-    PRODUCTION_RESTRICTED = "production_restricted", _("Production or business restricted")
-    CLOSED_DOWN = "closed_down", _("Ordered to suspend or close down")  # 责令停产停业 / 关闭
-    EMPLOYMENT_BAN = "employment_ban", _("Employment restriction")  # 限制从业
+    # rules.md §6.3: suspension and temporary restriction are serious, not permanent;
+    # closure and a permanent ban or restriction are permanent.
+    PRODUCTION_RESTRICTED = "production_restricted", _(
+        "Production or business restricted (temporary)"
+    )  # 限制开展生产经营活动
+    SUSPENDED = "suspended", _("Ordered to suspend production or business")  # 责令停产停业
+    CLOSED_DOWN = "closed_down", _("Ordered to close down")  # 责令关闭
+    PERMANENT_RESTRICTION = "permanent_restriction", _(
+        "Permanent ban or restriction"
+    )  # 永久性禁入 / 终身限制
+    EMPLOYMENT_BAN = "employment_ban", _("Employment restriction (temporary)")  # 限制从业
     DETENTION = "detention", _("Administrative detention")  # 行政拘留
     OTHER = "other", _("Other penalty")
 
 
-# Publicity without end (rules.md §6): revoked licences, orders to close down,
-# permanent restriction of production or business.
-PERMANENT_PENALTIES = frozenset({"licence_revoked", "closed_down", "production_restricted"})
+# Publicity without end (rules.md §6.3): revoked licences, orders to close down, a
+# permanent ban or restriction. The editions list them (``permanent_penalty_types``).
+PERMANENT_PENALTIES = frozenset({"licence_revoked", "closed_down", "permanent_restriction"})
+# Penalty types that are serious information whatever else (rules.md §3.4, §6.3).
+SERIOUS_PENALTIES = PERMANENT_PENALTIES | {"suspended", "production_restricted"}
 
 
 class TaxCreditLevel(models.TextChoices):
@@ -404,6 +419,23 @@ class CreditRecord(models.Model):
     # Kind-specific fields.
     penalty_type = models.CharField(
         _("penalty type"), max_length=24, choices=PenaltyType.choices, blank=True
+    )
+    simplified_procedure = models.BooleanField(
+        _("simplified procedure"),
+        default=False,
+        help_text=_(
+            "Decided on the spot under the simplified procedure (简易程序). Under Zhejiang's "
+            "regulation such a penalty is not negative information and is not published."
+        ),
+    )
+    decision_revoked_on = models.DateField(
+        _("decision revoked on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the penalty decision itself was revoked (reconsideration, court). SAMR "
+            "withdraws the publication within 3 working days."
+        ),
     )
     fine_amount = models.DecimalField(
         _("fine (yuan)"),
@@ -527,6 +559,14 @@ class CreditRecord(models.Model):
             errors["penalty_type"] = _("An administrative penalty needs its type.")
         if self.kind != RecordKind.PENALTY and self.penalty_type:
             errors["penalty_type"] = _("Only administrative penalties have a penalty type.")
+        if self.kind != RecordKind.PENALTY and self.simplified_procedure:
+            errors["simplified_procedure"] = _(
+                "Only administrative penalties are decided under the simplified procedure."
+            )
+        if self.penalty_type in SERIOUS_PENALTIES and self.severity and self.severity != "serious":
+            errors["severity"] = _(
+                "%(type)s is serious information: set the severity to serious."
+            ) % {"type": PenaltyType(self.penalty_type).label}
         if self.penalty_type == PenaltyType.FINE and self.fine_amount is None:
             errors["fine_amount"] = _("A fine needs its amount in yuan.")
         if self.kind == RecordKind.TAX_CREDIT_RATING:
@@ -578,6 +618,18 @@ class RecordEdition(models.Model):
         "repair.RuleEdition", verbose_name=_("edition"), related_name="+", on_delete=models.PROTECT
     )
     permanent_reason = models.CharField(_("why permanent"), max_length=200, blank=True)
+    # The department's own edition (Zhejiang, SAMR) in force on the decision date: its
+    # sector rules (not published, clean record, kept while listed, retention) apply on
+    # top of the national publicity edition (rules.md §6.1).
+    local_edition = models.ForeignKey(
+        "repair.RuleEdition",
+        verbose_name=_("department's own edition"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    unpublished_reason = models.CharField(_("why not published"), max_length=200, blank=True)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     class Meta:

@@ -4,7 +4,8 @@
 removes list entries whose term is over (or whose removal after fulfilment is due),
 through the audited services; nothing is deleted. It then proposes abnormal-operations
 entries listed 3 years without the obligation performed for the SAMR serious-violation
-list (rules.md §5.3). It leaves a job-run row with counts.
+list (rules.md §5.3), and archives negative information whose retention is over
+(rules.md §6.6, ``archive.records_archive``). It leaves a job-run row with counts.
 
 A record whose applied edition keeps information public while its subject is on a serious
 black list (Zhejiang, rules.md §6.4) is held, not expired, while such an entry is in force
@@ -69,7 +70,7 @@ def _held(day: dt.date) -> Q:
     """A due record is held on ``day`` when its applied edition keeps information public
     while listed and its subject has a serious black-list entry in force (rules.md §6.4)."""
     listed = _serious_black_entries(day).filter(subject_id=OuterRef("subject_id"))
-    return Q(Exists(listed), rule_edition_applied__edition__keeps_public_while_listed=True)
+    return Q(Exists(listed), rule_edition_applied__local_edition__keeps_public_while_listed=True)
 
 
 def records_kept_public(records: list[CreditRecord], *, on: dt.date) -> dict[int, ListEntry]:
@@ -82,7 +83,7 @@ def records_kept_public(records: list[CreditRecord], *, on: dt.date) -> dict[int
     keeping = set(
         CreditRecord.objects.filter(
             pk__in=[r.pk for r in past],
-            rule_edition_applied__edition__keeps_public_while_listed=True,
+            rule_edition_applied__local_edition__keeps_public_while_listed=True,
         ).values_list("pk", flat=True)
     )
     if not keeping:
@@ -124,6 +125,8 @@ def records_expire(
     """
     from lists.services import list_entries_expire
 
+    from .archive import records_archive
+
     day = on or timezone.localdate()
     actor = Actor.for_system(JOB_NAME)
     result = ExpiryResult(on=day)
@@ -153,6 +156,7 @@ def records_expire(
             "records_expired": result.records,
             "held_while_listed": result.held,
             **list_entries_expire(on=day, actor=actor),
+            "records_archived": records_archive(on=day, actor=actor),
         }
         progress.advance(done, **result.counts)
         result.job_id = progress.run.pk

@@ -232,13 +232,14 @@ def test_file_shows_basic_information_records_by_tab_and_repair(client, alibaba)
     assert counts == {"basic": 1, "negative": 2, "trust": 0, "other": 0}
     records = response.context["active_tab"].records
     assert [r.title for r in records] == ["新处罚", "旧处罚"]  # newest first
-    # A provincial department: Zhejiang's regulation (repair after one year) applies.
+    # A provincial department: the national edition (Order 58, serious: repair after 12
+    # months) sets the dates; Zhejiang's own rules (clean record) apply beside it.
     assert records[0].repair.from_date == dt.date(2026, 3, 1)
     # Zhejiang needs a clean record since the decision (rules.md §8.1): the penalty of
     # 2025-03-01, itself public, blocks repair of the one of 2024-01-10 and is named.
     assert not records[1].repair.possible and records[1].repair.from_date is None
     assert "杭市监罚〔2025〕9号" in " ".join(records[1].repair.reasons)
-    assert "浙江省公共信用信息管理条例" in records[0].repair.rule
+    assert "失信行为纠正后的信用信息修复管理办法" in records[0].repair.rule
     assert "杭市监罚〔2024〕1号" in body and "杭州市市场监督管理局" in body
     assert "/repair/" in body and "/objections/new/" in body
     assert "2028-06-01" in body  # publicity end

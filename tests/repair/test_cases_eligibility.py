@@ -29,8 +29,8 @@ def national():
     [
         ("cn-doc527-2019", "general", "penalty", D(2020, 1, 15), D(2020, 4, 15)),
         ("cn-doc527-2019", "serious", "penalty", D(2020, 1, 15), D(2020, 7, 15)),
-        ("cn-repair-measures-2021", "minor", "penalty", D(2022, 2, 10), D(2022, 5, 10)),
-        ("cn-repair-measures-2021", "serious", "other_bad_conduct", D(2022, 2, 10), D(2022, 8, 10)),
+        ("cn-doc527-2019", "minor", "penalty", D(2022, 2, 10), D(2022, 5, 10)),
+        ("cn-doc527-2019", "serious", "other_bad_conduct", D(2022, 2, 10), D(2022, 8, 10)),
         ("cn-ndrc-order58-2023", "general", "penalty", D(2024, 1, 31), D(2024, 4, 30)),
         ("cn-ndrc-order58-2023", "serious", "penalty", D(2024, 2, 29), D(2025, 2, 28)),
         ("cn-ndrc-order36-2026", "general", "penalty", D(2026, 4, 30), D(2026, 7, 30)),
@@ -111,9 +111,10 @@ def test_api_and_public_file_show_eligibility(client, record, today, national):
         f"/api/v1/enterprises/{record.subject.uscc}/records/{record.pk}/repair-eligibility/",
         HTTP_ACCEPT_LANGUAGE="en",
     ).json()
-    assert body["status"] == "now" and body["edition_code"] == "zj-regulation-2018"
+    # Decided two years ago: NDRC Order 58 for every department, general → 3 months.
+    assert body["status"] == "now" and body["edition_code"] == "cn-ndrc-order58-2023"
     assert body["reasons"] and body["from_date"] == str(
-        record.decision_date + relativedelta(months=12)
+        record.decision_date + relativedelta(months=3)
     )
     assert (
         client.get(

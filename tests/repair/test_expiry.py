@@ -54,6 +54,7 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
         "entries_fulfilled": 0,
         "entries_moved_on": 0,
         "entries_move_waiting": 0,
+        "records_archived": 0,
     }
     states = dict(CreditRecord.objects.values_list("pk", "state"))
     assert states[due.pk] == states[due_earlier.pk] == "expired"
@@ -93,6 +94,7 @@ def test_expiry_ends_publicity_once_and_catches_up(client, system_actor):
         "entries_fulfilled": 0,
         "entries_moved_on": 0,
         "entries_move_waiting": 0,
+        "records_archived": 0,
     }
     assert AuditEvent.objects.count() == events
 

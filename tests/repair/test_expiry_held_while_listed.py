@@ -35,6 +35,8 @@ def _listed(actor, slug, subject, listed_on):
 
 
 def _record(subject, edition_code, **fields):
+    """A general record decided 2024-01-10 (NDRC Order 58: public to 2025-01-10); with
+    ``edition_code`` "zj-regulation-2018" its department's own edition is Zhejiang's."""
     record = CreditRecordFactory(
         subject=subject,
         decision_date=D(2024, 1, 10),
@@ -42,7 +44,9 @@ def _record(subject, edition_code, **fields):
         severity="general",
         **fields,
     )
-    RecordEdition.objects.create(record=record, edition=RuleEdition.objects.get(code=edition_code))
+    national = RuleEdition.objects.get(code="cn-ndrc-order58-2023")
+    local = RuleEdition.objects.filter(code=edition_code, jurisdiction="zhejiang").first()
+    RecordEdition.objects.create(record=record, edition=national, local_edition=local)
     return record
 
 

@@ -36,7 +36,7 @@ def national():
 
 @pytest.fixture
 def zhejiang():
-    """A provincial department: the Zhejiang Regulation (60 months for every severity)."""
+    """A provincial department: national periods, Zhejiang's own rules beside them."""
     return DepartmentFactory(code="zj-test-eco", level="provincial")
 
 
@@ -97,10 +97,9 @@ def test_serious_to_general_under_the_edition_of_the_decision_date(subject, nati
     assert _edition_code(record) == "cn-ndrc-order58-2023"
     assert _repair_from(record) == dt.date(2027, 2, 1)
 
-    # Corrected to minor: Order 58's 12 months and 3 before repair, not Order 36's 3 and 0
-    # (in force today).
-    record = _correct_after_objection(record, reviewer, {"severity": "minor"})
-    assert record.state == "active" and record.severity == "minor"
+    # Corrected to general: Order 58's 12 months and 3 before repair.
+    record = _correct_after_objection(record, reviewer, {"severity": "general"})
+    assert record.state == "active" and record.severity == "general"
     assert record.publicity_end == dt.date(2027, 2, 1)
     assert _edition_code(record) == "cn-ndrc-order58-2023"
     assert _repair_from(record) == dt.date(2026, 5, 1)
@@ -115,16 +114,36 @@ def test_serious_to_general_under_the_edition_of_the_decision_date(subject, nati
     }
 
 
-def test_zhejiang_serious_to_general_keeps_the_regulation_s_five_years(subject, zhejiang, reviewer):
-    # Decided 2025-06-01: Zhejiang Regulation, 60 months and 12 before repair for every
-    # severity, so the recomputation finds the same dates.
+def test_serious_to_minor_leaves_the_public_file(subject, national, reviewer):
+    # Decided 2026-02-01 under Order 58: minor information is not published (§6.5).
+    record = _record(national, subject, dt.date(2026, 2, 1))
+    assert CreditRecord.objects.public().filter(pk=record.pk).exists()
+    record = _correct_after_objection(record, reviewer, {"severity": "minor"})
+    assert (record.state, record.severity) == ("unpublished", "minor")
+    assert not CreditRecord.objects.public().filter(pk=record.pk).exists()
+    row = RecordEdition.objects.get(record_id=record.pk)
+    assert row.edition.code == "cn-ndrc-order58-2023"
+    assert "Minor information is not published" in row.unpublished_reason
+    # Corrected back (a second objection is not possible on an unpublished record; the
+    # department corrects it): published again.
+    officer = Actor.for_user(make_officer(national))
+    record = record_update(actor=officer, record=record, data={"severity": "serious"}, reason="x")
+    assert (record.state, record.publicity_end) == ("active", dt.date(2029, 2, 1))
+
+
+def test_zhejiang_serious_to_general_follows_the_national_edition(subject, zhejiang, reviewer):
+    # Decided 2025-06-01 by a provincial department: Order 58 (ruling R1), serious 36
+    # months; general 12 months, already over on 2026-12-02 (left to the expiry job).
     record = _record(zhejiang, subject, dt.date(2025, 6, 1))
-    assert record.publicity_end == dt.date(2030, 6, 1)
+    assert record.publicity_end == dt.date(2028, 6, 1)
     record = _correct_after_objection(record, reviewer, {"severity": "general"})
     assert record.severity == "general"
-    assert record.publicity_end == dt.date(2030, 6, 1)
-    assert _edition_code(record) == "zj-regulation-2018"
-    assert _repair_from(record) == dt.date(2026, 6, 1)
+    assert record.publicity_end == dt.date(2026, 6, 1)
+    assert _edition_code(record) == "cn-ndrc-order58-2023"
+    assert RecordEdition.objects.get(record_id=record.pk).local_edition.code == (
+        "zj-regulation-2018"
+    )
+    assert _repair_from(record) == dt.date(2025, 9, 1)
 
 
 def test_new_end_already_past_is_left_to_the_expiry_job(subject, national, reviewer):
@@ -148,7 +167,7 @@ def test_penalty_type_changed_to_licence_revocation_is_permanent(subject, zhejia
     )
     assert record.publicity_end is None
     row = RecordEdition.objects.get(record_id=record.pk)
-    assert row.edition.code == "zj-regulation-2018"
+    assert row.edition.code == "cn-ndrc-order58-2023"
     assert row.permanent_reason == "Permanent by the kind of penalty."
     assert _repair_from(record) is None
 

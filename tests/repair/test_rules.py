@@ -12,7 +12,7 @@ from enterprises.models import Department
 from enterprises.publicity import edition_applied
 from enterprises.services import record_create
 from repair.models import RecordEdition
-from rules.publicity import NotNegativeInformation, publicity_end_for
+from rules.publicity import publicity_end_for
 from tests.factories import SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +34,19 @@ SYSTEM = Actor.for_system("tests")
 @pytest.mark.parametrize(
     ("decision", "severity", "kind", "end", "edition"),
     [
-        # Document 527 (2019): general 1 year, serious 3 years.
+        # Before the first national edition: Document 527's periods (rules.md §6.1).
+        (D(2018, 3, 1), "general", "penalty", D(2019, 3, 1), "cn-doc527-2019"),
+        # Document 527 (2019-07-01 … 2023-04-30): general (and minor) 1 year, serious 3.
         (D(2020, 6, 1), "minor", "penalty", D(2021, 6, 1), "cn-doc527-2019"),
         (D(2020, 6, 1), "serious", "penalty", D(2023, 6, 1), "cn-doc527-2019"),
-        # The thesis's national measures (§3.1.3): penalty 3 / 5 years, conduct 1 / 3 years.
-        (D(2022, 3, 1), "minor", "penalty", D(2025, 3, 1), "cn-repair-measures-2021"),
-        (D(2022, 3, 1), "serious", "penalty", D(2027, 3, 1), "cn-repair-measures-2021"),
-        (D(2022, 3, 1), "minor", "enforcement", D(2023, 3, 1), "cn-repair-measures-2021"),
-        (D(2022, 3, 1), "serious", "enforcement", D(2025, 3, 1), "cn-repair-measures-2021"),
+        # The 2021 NDRC draft was never in force: Document 527 still applies.
+        (D(2022, 3, 1), "general", "penalty", D(2023, 3, 1), "cn-doc527-2019"),
+        (D(2022, 3, 1), "serious", "penalty", D(2025, 3, 1), "cn-doc527-2019"),
+        (D(2023, 4, 30), "serious", "enforcement", D(2026, 4, 30), "cn-doc527-2019"),
         # NDRC Order 58 (2023-05-01 to 2026-03-31): general 1 year, serious 3 years.
-        (D(2024, 6, 1), "minor", "penalty", D(2025, 6, 1), "cn-ndrc-order58-2023"),
+        (D(2024, 6, 1), "general", "penalty", D(2025, 6, 1), "cn-ndrc-order58-2023"),
         (D(2026, 3, 31), "serious", "penalty", D(2029, 3, 31), "cn-ndrc-order58-2023"),
-        # 《信用修复管理办法》 in force 2026-04-01: minor at most 3 months, serious 3 years.
-        (D(2026, 4, 1), "minor", "penalty", D(2026, 7, 1), "cn-ndrc-order36-2026"),
+        # Order 36, in force 2026-04-01: general 1 year, serious 3 years.
         (D(2026, 4, 1), "general", "penalty", D(2027, 4, 1), "cn-ndrc-order36-2026"),
         (D(2026, 4, 1), "serious", "penalty", D(2029, 4, 1), "cn-ndrc-order36-2026"),
     ],
@@ -55,39 +55,82 @@ def test_national_editions_by_decision_date(decision, severity, kind, end, editi
     publicity = publicity_end_for(kind=kind, severity=severity, decision_date=decision)
     got_end, got_edition = publicity
     assert (got_end, got_edition.code) == (end, edition)
+    assert publicity.published
+
+
+@pytest.mark.parametrize(
+    ("decision", "edition"),
+    [(D(2023, 5, 1), "cn-ndrc-order58-2023"), (D(2026, 4, 1), "cn-ndrc-order36-2026")],
+)
+def test_minor_information_is_not_published_under_orders_58_and_36(decision, edition):
+    publicity = publicity_end_for(kind="penalty", severity="minor", decision_date=decision)
+    assert not publicity.published and publicity.edition.code == edition
+    assert "Minor information is not published" in publicity.unpublished_reason
+    assert publicity.repair_from is None
 
 
 def test_permanent_penalty_types_have_no_end():
-    end, edition = publicity_end_for(
-        kind="penalty", severity="serious", decision_date=D(2026, 5, 1), penalty_type="closed_down"
-    )
-    assert end is None and edition.code == "cn-ndrc-order36-2026"
-
-
-def test_zhejiang_keeps_five_years_and_simplified_procedure_is_not_negative():
-    end, edition = publicity_end_for(
-        kind="penalty", severity="minor", decision_date=D(2024, 2, 29), jurisdiction="zhejiang"
-    )
-    assert (end, edition.code) == (D(2029, 2, 28), "zj-regulation-2018")
-    with pytest.raises(NotNegativeInformation):
-        publicity_end_for(
+    for penalty_type in ("licence_revoked", "closed_down", "permanent_restriction"):
+        end, edition = publicity_end_for(
             kind="penalty",
-            severity="minor",
-            decision_date=D(2024, 3, 1),
-            jurisdiction="zhejiang",
-            simplified_procedure=True,
+            severity="serious",
+            decision_date=D(2026, 5, 1),
+            penalty_type=penalty_type,
         )
+        assert end is None and edition.code == "cn-ndrc-order36-2026"
 
 
-def test_samr_editions_for_market_regulation():
-    before, order45 = publicity_end_for(
-        kind="penalty", severity="minor", decision_date=D(2025, 12, 24), jurisdiction="samr"
+def test_suspension_and_temporary_restriction_are_serious_not_permanent():
+    for penalty_type in ("suspended", "production_restricted", "employment_ban"):
+        end, _ = publicity_end_for(
+            kind="penalty",
+            severity="serious",
+            decision_date=D(2026, 5, 1),
+            penalty_type=penalty_type,
+        )
+        assert end == D(2029, 5, 1)
+
+
+def test_zhejiang_departments_follow_the_national_period_and_simplified_procedure_is_unpublished():
+    publicity = publicity_end_for(
+        kind="penalty", severity="general", decision_date=D(2024, 2, 29), jurisdiction="zhejiang"
     )
-    after, order107 = publicity_end_for(
-        kind="penalty", severity="general", decision_date=D(2025, 12, 25), jurisdiction="samr"
+    assert (publicity.end, publicity.edition.code) == (D(2025, 2, 28), "cn-ndrc-order58-2023")
+    assert publicity.local_edition.code == "zj-regulation-2018"
+    simplified = publicity_end_for(
+        kind="penalty",
+        severity="general",
+        decision_date=D(2024, 3, 1),
+        jurisdiction="zhejiang",
+        simplified_procedure=True,
     )
-    assert (before, order45.code) == (D(2026, 3, 24), "samr-order45-2021")
-    assert (after, order107.code) == (D(2026, 12, 25), "samr-order107-2025")
+    assert not simplified.published and "simplified procedure" in simplified.unpublished_reason
+    # A national department's simplified procedure is no exception to the national rules.
+    national = publicity_end_for(
+        kind="penalty", severity="general", decision_date=D(2024, 3, 1), simplified_procedure=True
+    )
+    assert national.published and national.end == D(2025, 3, 1)
+
+
+def test_samr_warnings_are_not_published_and_other_samr_penalties_follow_the_national_period():
+    warning = publicity_end_for(
+        kind="penalty",
+        severity="general",
+        decision_date=D(2025, 12, 24),
+        jurisdiction="samr",
+        penalty_type="warning",
+    )
+    assert not warning.published and warning.local_edition.code == "samr-order45-2021"
+    assert "市场监督管理总局令第45号" in warning.unpublished_reason
+    fine = publicity_end_for(
+        kind="penalty",
+        severity="general",
+        decision_date=D(2025, 12, 25),
+        jurisdiction="samr",
+        penalty_type="fine",
+    )
+    assert (fine.end, fine.edition.code) == (D(2026, 12, 25), "cn-ndrc-order58-2023")
+    assert fine.local_edition.code == "samr-order107-2025" and fine.published
 
 
 def _penalty(decision: dt.date, number: int, **extra):
@@ -108,8 +151,8 @@ def test_record_create_fills_the_end_and_remembers_the_edition():
     record = record_create(
         actor=SYSTEM, subject=SubjectFactory(), department=ndrc, data=_penalty(D(2022, 3, 1), 1)
     )
-    assert record.publicity_end == D(2027, 3, 1)
-    assert edition_applied(record.pk).code == "cn-repair-measures-2021"
+    assert record.publicity_end == D(2025, 3, 1)
+    assert edition_applied(record.pk).code == "cn-doc527-2019"
     # An end given by the department is kept and no edition is claimed for it.
     given = record_create(
         actor=SYSTEM,
@@ -120,27 +163,55 @@ def test_record_create_fills_the_end_and_remembers_the_edition():
     assert given.publicity_end == D(2024, 3, 1) and edition_applied(given.pk) is None
 
 
-def test_third_serious_penalty_within_a_year_is_permanent():
+def test_the_2021_draft_s_three_serious_penalties_rule_is_not_applied():
     ndrc = Department.objects.get(code="ndrc")
     subject = SubjectFactory()
-    first, second, third = (
+    records = [
         record_create(actor=SYSTEM, subject=subject, department=ndrc, data=_penalty(day, n))
         for n, day in enumerate([D(2022, 1, 10), D(2022, 5, 10), D(2022, 12, 1)], start=1)
-    )
-    assert first.publicity_end == D(2027, 1, 10)
-    assert second.publicity_end == D(2027, 5, 10)
-    assert third.publicity_end is None
-    assert "3 or more serious penalties" in RecordEdition.objects.get(record=third).permanent_reason
-    # A fourth one more than a year after the first two counts only the third.
-    other = SubjectFactory()
-    record_create(actor=SYSTEM, subject=other, department=ndrc, data=_penalty(D(2022, 1, 10), 9))
-    late = record_create(
-        actor=SYSTEM, subject=other, department=ndrc, data=_penalty(D(2023, 2, 1), 10)
-    )
-    assert late.publicity_end == D(2028, 2, 1)
+    ]
+    assert [r.publicity_end for r in records] == [D(2025, 1, 10), D(2025, 5, 10), D(2025, 12, 1)]
+    assert all(RecordEdition.objects.get(record=r).permanent_reason == "" for r in records)
 
 
-def test_provincial_department_follows_zhejiang_and_amr_follows_samr():
+@pytest.mark.parametrize(
+    ("decision", "severity", "state", "end", "repair_from", "edition"),
+    [
+        # The acceptance examples of the rule book (§6.2): the STA's Zhejiang branch is a
+        # national department.
+        (D(2026, 4, 1), "minor", "unpublished", D(2026, 4, 1), None, "cn-ndrc-order36-2026"),
+        (D(2026, 4, 1), "general", "active", D(2027, 4, 1), D(2026, 7, 1), "cn-ndrc-order36-2026"),
+        (
+            D(2026, 3, 31),
+            "serious",
+            "active",
+            D(2029, 3, 31),
+            D(2027, 3, 31),
+            "cn-ndrc-order58-2023",
+        ),
+        (D(2026, 4, 1), "serious", "active", D(2029, 4, 1), D(2027, 4, 1), "cn-ndrc-order36-2026"),
+    ],
+)
+def test_a_zhejiang_tax_penalty(decision, severity, state, end, repair_from, edition):
+    from enterprises.publicity import publicity_for_record
+
+    tax = Department.objects.get(code="zj-tax")
+    assert tax.level == "national"
+    record = record_create(
+        actor=SYSTEM,
+        subject=SubjectFactory(),
+        department=tax,
+        data=_penalty(decision, 40, severity=severity, fine_amount=5_000),
+    )
+    assert (record.state, record.publicity_end) == (state, end)
+    assert edition_applied(record.pk).code == edition
+    assert publicity_for_record(record).repair_from == repair_from
+    applied = RecordEdition.objects.get(record=record)
+    assert applied.local_edition is None
+    assert (applied.unpublished_reason != "") == (state == "unpublished")
+
+
+def test_provincial_and_amr_departments_keep_their_own_edition_beside_the_national_one():
     subject = SubjectFactory()
     eco = Department.objects.get(code="zj-eco")
     hz_amr = Department.objects.get(code="hz-amr")
@@ -150,19 +221,39 @@ def test_provincial_department_follows_zhejiang_and_amr_follows_samr():
     amr = record_create(
         actor=SYSTEM, subject=subject, department=hz_amr, data=_penalty(D(2026, 1, 5), 21)
     )
-    assert (zj.publicity_end, edition_applied(zj.pk).code) == (D(2030, 3, 1), "zj-regulation-2018")
+    assert (zj.publicity_end, edition_applied(zj.pk).code) == (
+        D(2028, 3, 1),
+        "cn-ndrc-order58-2023",
+    )
+    assert RecordEdition.objects.get(record=zj).local_edition.code == "zj-regulation-2018"
     assert (amr.publicity_end, edition_applied(amr.pk).code) == (
         D(2029, 1, 5),
-        "samr-order107-2025",
+        "cn-ndrc-order58-2023",
     )
+    assert RecordEdition.objects.get(record=amr).local_edition.code == "samr-order107-2025"
 
 
-def test_no_edition_in_force_asks_for_the_end_date():
+def test_a_simplified_procedure_penalty_is_stored_unpublished_and_not_public():
+    from enterprises.models import CreditRecord
+
+    record = record_create(
+        actor=SYSTEM,
+        subject=SubjectFactory(),
+        department=Department.objects.get(code="zj-eco"),
+        data=_penalty(D(2026, 6, 1), 50, severity="general", fine_amount=200)
+        | {"simplified_procedure": True},
+    )
+    assert record.state == "unpublished"
+    assert not CreditRecord.objects.public().filter(pk=record.pk).exists()
+    assert not CreditRecord.objects.counting(on=D(2026, 6, 2)).filter(pk=record.pk).exists()
+
+
+def test_a_serious_penalty_type_needs_serious_severity():
     with pytest.raises(ValidationError) as excinfo:
         record_create(
             actor=SYSTEM,
             subject=SubjectFactory(),
             department=Department.objects.get(code="ndrc"),
-            data=_penalty(D(2015, 1, 1), 30),
+            data=_penalty(D(2026, 6, 1), 60, severity="general", penalty_type="suspended"),
         )
-    assert "publicity_end" in excinfo.value.message_dict
+    assert "severity" in excinfo.value.message_dict
