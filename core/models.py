@@ -52,6 +52,12 @@ class Department(models.Model):
         their own for publicity (§6)."""
         return self.code == "samr" or self.code.endswith("-amr")
 
+    @property
+    def is_tax(self) -> bool:
+        """The State Taxation Administration (``sta``) and its branches (``zj-tax``): their
+        records follow the tax credit repair rules (rules.md §8.1)."""
+        return self.code == "sta" or self.code.endswith("-tax")
+
 
 class OfficialProfile(models.Model):
     """Ties a staff user to the department whose data they may enter and correct."""

@@ -48,6 +48,7 @@ from .rescore_requests import (  # noqa: F401 - callers use enterprises.services
     subjects_rescore_pending,
     subjects_rescore_request,
 )
+from .tax_repair import tax_rating_after_repair_check
 from .uscc import normalize_uscc, registered_by_market_regulation
 
 log = logging.getLogger(__name__)
@@ -265,6 +266,7 @@ _CHECKED_IN_CLEAN = frozenset(
 
 def _record_validate(record: CreditRecord) -> None:
     record.full_clean(validate_constraints=False)
+    tax_rating_after_repair_check(record)  # rules.md §8.1: a repaired D is not lifted to A
     record.validate_constraints(exclude=set(_CHECKED_IN_CLEAN))
 
 

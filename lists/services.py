@@ -24,6 +24,7 @@ from enterprises.models import Department, Disclosure, Subject
 from enterprises.services import subject_rescore_request
 from rules.workdays import add_working_days, effective_deadline
 
+from .early_removal import heavier_penalty_blocks
 from .exceptions import ListingNotAllowed, RepairNotEligible
 from .models import CreditList, ListEntry
 
@@ -206,7 +207,8 @@ def list_entry_obligation_fulfilled(
 
 def list_entry_repair_check(entry: ListEntry, *, on: dt.date) -> None:
     """Raise :class:`RepairNotEligible` unless the list allows early removal by repair
-    for this entry now: allowed at all, not listed too often, listed long enough."""
+    for this entry now: allowed at all, not listed too often, listed long enough, and, on
+    a list of market regulation, no new heavier penalty since listing."""
     credit_list = entry.credit_list
     if not credit_list.repair_allowed:
         raise RepairNotEligible(
@@ -227,6 +229,10 @@ def list_entry_repair_check(entry: ListEntry, *, on: dt.date) -> None:
                 % {"date": earliest.isoformat()},
                 field="removed_on",
             )
+    # rules.md §5.3: market regulation's lists also need no new heavier penalty.
+    blocking = heavier_penalty_blocks(entry, until=on, public=False)
+    if blocking:
+        raise RepairNotEligible(blocking, field="reason")
 
 
 def list_entry_remove(

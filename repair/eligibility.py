@@ -7,7 +7,9 @@ edition of its department's jurisdiction in force on its decision date) has elap
 unless it is published permanently, the edition allows no repair, the subject is on a
 list it has been put on too often (e.g. twice), the edition needs a clean record and new
 negative information has arisen since the decision (Zhejiang), or a false repair
-commitment bars it (3 years). Obligations fulfilled is shown by the identifying unit's
+commitment bars it (3 years). Tax information (``repair.tax``): a D rating may be repaired
+but the answer says the rating after repair is at most B, and serious tax information is
+repaired once per calendar year. Obligations fulfilled is shown by the identifying unit's
 opinion attached to the application, not decided here.
 
 Two audiences, two entry points. ``records_eligibility`` / ``record_eligibility`` give
@@ -31,7 +33,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from enterprises.models import CreditRecord, RecordState, Severity
+from enterprises.tax_repair import capped_note, is_d_rating
 from rules.kinds import NEGATIVE_KINDS
+
+from .tax import TaxAnswers
 
 if TYPE_CHECKING:
     from lists.models import ListEntry
@@ -251,6 +256,7 @@ def _records_eligibility(
         if any(getattr(e, "repair_needs_clean_record", False) for e in (applied[record.pk], own)):
             needs_clean.append(record)
     blocked = _later_negative(needs_clean, until=applied_on or day, public=public)
+    taxes = TaxAnswers.load(records, day=day)
 
     result: dict[int, Eligibility] = {}
     for record in records:
@@ -261,6 +267,7 @@ def _records_eligibility(
             ban_end=bans.get(record.subject_id),
             listed_too_often=record.subject_id in too_often,
             blocked=blocked.get(record.pk, ""),
+            taxes=taxes,
         )
     return result
 
@@ -278,15 +285,19 @@ def _record(
     ban_end: dt.date | None,
     listed_too_often: bool,
     blocked: str = "",
+    taxes: TaxAnswers | None = None,
 ) -> Eligibility:
     from .models import PublicityRule
 
     name = _edition_name(edition) if edition is not None else ""
     code = edition.code if edition is not None else ""
+    taxes = taxes or TaxAnswers()
 
     def never(reason: str) -> Eligibility:
         return Eligibility(NEVER, None, [reason], name, code)
 
+    if is_d_rating(record):
+        return _d_rating(record, day=day, ban_end=ban_end, listed_too_often=listed_too_often)
     if not record.is_negative:
         return never(_("Only negative information is repaired."))
     if record.state == RecordState.REPAIRED:
@@ -336,15 +347,47 @@ def _record(
         _("Minimum publicity before repair: %(n)d months from the decision (%(date)s).")
         % {"n": months, "date": earliest.isoformat()}
     ]
+    earliest = taxes.limit(record, earliest, reasons)
     status, earliest = _finish(earliest, day, reasons, ban_end)
     return Eligibility(status, earliest, reasons, name, code)
 
 
-def entry_eligibility(entry: ListEntry, *, on: dt.date | None = None) -> Eligibility:
+def _d_rating(
+    record: CreditRecord, *, day: dt.date, ban_end: dt.date | None, listed_too_often: bool
+) -> Eligibility:
+    """A tax department's D rating (rules.md §8.1): repaired once the conduct is corrected
+    (the unit's opinion says so), never lifted to A."""
+    name = _("State Taxation Administration: Announcement on Matters Relating to Tax Credit Repair")
+
+    def never(reason: str) -> Eligibility:
+        return Eligibility(NEVER, None, [reason], name, "")
+
+    if record.state == RecordState.REPAIRED:
+        return never(_("This information has already been repaired."))
+    if record.state not in (RecordState.ACTIVE, RecordState.UNDER_OBJECTION):
+        return never(_("This information is no longer published."))
+    if listed_too_often:
+        return never(
+            _(
+                "Credit repair is refused while the subject is on a list it has been put on "
+                "too often."
+            )
+        )
+    reasons = [capped_note(record.tax_year)]
+    status, earliest = _finish(record.decision_date, day, reasons, ban_end)
+    return Eligibility(status, earliest, reasons, name, "")
+
+
+def entry_eligibility(
+    entry: ListEntry, *, on: dt.date | None = None, officials: bool = False
+) -> Eligibility:
     """A list entry: removed early by repair only where its list allows it, not listed
-    too often, listed for the list's minimum time, and no false-commitment ban. The
+    too often, listed for the list's minimum time, on a list of market regulation no new
+    heavier penalty since listing (rules.md §5.3), and no false-commitment ban. The
     answer is about this entry alone: shown to the public only for an entry the public
-    sees (``lists.queries.public_entries_of``)."""
+    sees (``lists.queries.public_entries_of``); it names a blocking penalty only if that
+    is public, unless ``officials`` (the grant's check)."""
+    from lists.early_removal import heavier_penalty_blocks
     from lists.models import ListEntry
 
     day = on or timezone.localdate()
@@ -366,6 +409,9 @@ def entry_eligibility(entry: ListEntry, *, on: dt.date | None = None) -> Eligibi
             _("Credit repair is refused: the subject has been listed %(n)d times.")
             % {"n": entry.times_listed}
         )
+    blocking = heavier_penalty_blocks(entry, until=day, public=not officials)
+    if blocking:
+        return never(blocking)
     earliest = entry.listed_on or day
     reasons: list[str] = []
     if credit_list.repair_min_months:

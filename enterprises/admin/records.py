@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -39,6 +39,7 @@ from enterprises.models import (
 from enterprises.uscc import looks_like_uscc, normalize_uscc
 
 from .bulk_import import ImportAdminMixin
+from .order45 import Order45Filter, order45_clock_display
 
 # A search term as common as 有限公司 matches millions of subjects: the record list
 # searches the records of the first this many (narrow the term to see others).
@@ -116,7 +117,11 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     raw_id_fields = ("subject",)
     show_full_result_count = False
     paginator = CappedCountPaginator
-    readonly_fields = ("state", "state_changed_at", "created_at", "updated_at")
+    readonly_fields = ("state", "state_changed_at", "order45_clock", "created_at", "updated_at")
+
+    @admin.display(description=_("Order 45 clocks"))
+    def order45_clock(self, obj: CreditRecord) -> str:
+        return order45_clock_display(obj)
 
     # --- scope: a department officer sees only their own department -----------------
 
@@ -145,7 +150,7 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
         return allowed and (obj is None or may_see_department(request, obj.department_id))
 
     def get_list_filter(self, request: HttpRequest) -> tuple[Any, ...]:
-        filters: tuple[Any, ...] = ("state", "kind", "disclosure", "severity")
+        filters: tuple[Any, ...] = ("state", "kind", "disclosure", "severity", Order45Filter)
         if is_unrestricted(request):
             filters = (*filters, "department")
         return filters
@@ -206,6 +211,8 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
                         "publicity_end",
                         "state",
                         "state_changed_at",
+                        "decision_revoked_on",
+                        "order45_clock",
                     ]
                 },
             ),
