@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,13 @@ class PublicRecordSerializer(serializers.ModelSerializer):
     tax_credit_level = serializers.ChoiceField(
         choices=TaxCreditLevel.choices, allow_blank=True, read_only=True
     )
+    rule_applied = serializers.SerializerMethodField(
+        help_text=_(
+            "The rule edition that set the end of publicity (docs/rules.md §6.1): its code and "
+            "name, the department's own edition beside it, and why publicity is permanent; "
+            "null where the department gave the end itself."
+        )
+    )
 
     class Meta:
         model = CreditRecord
@@ -139,12 +147,39 @@ class PublicRecordSerializer(serializers.ModelSerializer):
             "valid_until",
             "tax_credit_level",
             "tax_year",
+            "rule_applied",
             "updated_at",
         ]
         read_only_fields = fields
 
     def get_category(self, record: CreditRecord) -> str:
         return record.category
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "edition": {"type": "string"},
+                "name": {"type": "string"},
+                "document": {"type": "string"},
+                "local_edition": {"type": "string", "nullable": True},
+                "permanent_reason": {"type": "string"},
+            },
+        }
+    )
+    def get_rule_applied(self, record: CreditRecord) -> dict[str, Any] | None:
+        try:
+            applied = record.rule_edition_applied  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
+        return {
+            "edition": applied.edition.code,
+            "name": applied.edition.name_zh,
+            "document": applied.edition.document,
+            "local_edition": applied.local_edition.code if applied.local_edition else None,
+            "permanent_reason": applied.permanent_reason,
+        }
 
 
 class RecordTombstoneSerializer(serializers.Serializer):
@@ -297,7 +332,11 @@ class CreditFileRecordsView(APIView):
         records = (
             CreditRecord.objects.public()
             .filter(subject=subject)
-            .select_related("department")
+            .select_related(
+                "department",
+                "rule_edition_applied__edition",
+                "rule_edition_applied__local_edition",
+            )
             .order_by("-decision_date", "-id")
         )
         params = request.query_params
