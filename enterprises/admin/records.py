@@ -128,6 +128,14 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditRecord]:
         # The default manager's queryset: CreditRecord.objects is a CreditRecordQuerySet manager.
         queryset = cast(CreditRecordQuerySet, super().get_queryset(request))
+        match = getattr(request, "resolver_match", None)
+        if (
+            match is not None
+            and str(match.url_name).endswith("_changelist")
+            and request.GET.get("state__exact") != RecordState.ARCHIVED
+        ):
+            # Archived after retention (rules.md §6.6): out of the list unless asked for.
+            queryset = queryset.exclude(state=RecordState.ARCHIVED)
         if is_unrestricted(request):
             return queryset
         own = own_department(request)
@@ -221,6 +229,7 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
                 {
                     "fields": [
                         "penalty_type",
+                        "simplified_procedure",
                         "fine_amount",
                         "amount",
                         "valid_from",

@@ -650,3 +650,18 @@ def test_search_finds_a_valid_code_with_few_digits(reviewer_client, amr):
         assert [s.pk for s in subjects.context["cl"].result_list] == [wanted.pk], term
         found = reviewer_client.get(reverse(RECORDS), {"q": term})
         assert listed_titles(found) == {"字母代码主体的记录"}, term
+
+
+# --- archived records and the simplified procedure (rules.md §6.5, §6.6) ----------------
+
+
+def test_archived_records_leave_the_list_unless_asked_for(officer_client, amr, records):
+    CreditRecordFactory(department=amr, title="已归档处罚", state="archived")
+    assert "已归档处罚" not in listed_titles(officer_client.get(reverse(RECORDS)))
+    asked = officer_client.get(reverse(RECORDS), {"state__exact": "archived"})
+    assert listed_titles(asked) == {"已归档处罚"}
+
+
+def test_the_record_form_offers_the_simplified_procedure(officer_client, amr):
+    body = officer_client.get(reverse("admin:enterprises_creditrecord_add")).content.decode()
+    assert 'name="simplified_procedure"' in body
