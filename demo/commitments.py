@@ -1,7 +1,10 @@
 """Demo credit commitments (rules.md §10) for the public site.
 
-Called at the end of ``demo.seeding.demo_seed``: deterministic for a seed, a few
-dozen commitments of demo enterprises accepted by the demo source departments.
+Called at the end of ``demo.seeding.demo_seed``, after the list entries: deterministic
+for a seed, a few dozen commitments of demo enterprises accepted by the demo source
+departments, each made by a subject that may commit on that day under the supervision
+app's own rule (``supervision.services.commitment_refusal``: not on a black list in
+force, no serious negative information in publicity).
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from enterprises.models import (
     Department,
     Subject,
 )
+from supervision.services import commitment_refusal
+
+# How many subjects are tried for one commitment before it is left out.
+_TRIES = 20
 
 # (type, reason, content, accepting department codes)
 TEMPLATES = [
@@ -73,6 +80,7 @@ def demo_commitments(*, seed: int, as_of: dt.date, count: int = 40) -> int:
     if not ids:
         return 0
     rows = []
+    subjects: dict[int, Subject] = {}
     for _index in range(count):
         kind, reason, content, units = rng.choice(TEMPLATES)
         unit = rng.choice([code for code in units if code in departments] or list(departments))
@@ -84,9 +92,19 @@ def demo_commitments(*, seed: int, as_of: dt.date, count: int = 40) -> int:
             state = rng.choices(
                 [CommitmentState.FULFILLED, CommitmentState.UNFULFILLED], weights=[9, 1]
             )[0]
+        subject_id = None
+        for _try in range(_TRIES):
+            candidate = rng.choice(ids)
+            if candidate not in subjects:
+                subjects[candidate] = Subject.objects.get(pk=candidate)
+            if commitment_refusal(subjects[candidate], on=day) is None:
+                subject_id = candidate
+                break
+        if subject_id is None:
+            continue
         rows.append(
             CreditCommitment(
-                subject_id=rng.choice(ids),
+                subject_id=subject_id,
                 commitment_type=kind,
                 reason=reason,
                 committed_on=day,

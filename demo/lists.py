@@ -88,6 +88,9 @@ def _entry(rng: random.Random, credit_list: CreditList, subject_id: int, as_of: 
     notified_on = listed_on - dt.timedelta(days=rng.randint(16, 30))
     notice = credit_list.objection_working_days
     deadline = add_working_days(notified_on, notice) if notice else None
+    while deadline is not None and deadline.date >= listed_on:  # listed after the deadline
+        notified_on -= dt.timedelta(days=7)
+        deadline = add_working_days(notified_on, notice)
     term_end = (
         listed_on + relativedelta(months=months, days=-1) if credit_list.term_months else None
     )

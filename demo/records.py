@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from enterprises.models import PERMANENT_PENALTIES, PenaltyType, RecordState, Severity, Subject
+from enterprises.models import PenaltyType, RecordState, Severity, Subject
 from rules.kinds import RecordKind
+from rules.models import Jurisdiction
 
 from .data.entries import (
     NEGATIVE_ENTRIES,
@@ -29,10 +30,13 @@ from .data.penalties import (
     PENALTY_WORDING,
     SERIOUS_DEFAULT,
     SERIOUS_TYPES,
+    SIMPLIFIED_FINE_LIMIT,
+    SIMPLIFIED_SHARE,
     Violation,
 )
 from .data.places import CITY_MARKET_REGULATORS, City
 from .helpers import _at, _day, _Weighted, add_years
+from .publicity import PublicityRules
 from .rows import SubjectRows
 
 K = RecordKind
@@ -59,6 +63,14 @@ class _Records:
     penalties_by_industry: dict[str, list[Violation]]
     penalty_counts: _Weighted
     showcase: list[str]
+    _publicity_rules: PublicityRules | None = None
+
+    @property
+    def publicity_rules(self) -> PublicityRules:
+        """The rules' publicity of records (read from the database on first use)."""
+        if self._publicity_rules is None:
+            self._publicity_rules = PublicityRules()
+        return self._publicity_rules
 
     # -- identifiers ---------------------------------------------------------------------------
 
@@ -165,6 +177,8 @@ class _Records:
             "state": RecordState.ACTIVE,
             "state_changed_at": None,
             "penalty_type": "",
+            "simplified_procedure": False,
+            "decision_revoked_on": None,
             "fine_amount": None,
             "amount": None,
             "valid_from": None,
@@ -253,6 +267,12 @@ class _Records:
             penalty_type = rng.choice(SERIOUS_TYPES.get(dept, SERIOUS_DEFAULT))
             if penalty_type == PT.FINE:
                 fine = Decimal(rng.randint(101, 500) * 10_000)
+        simplified = (
+            severity == Severity.MINOR
+            and (penalty_type == PT.WARNING or (fine is not None and fine <= SIMPLIFIED_FINE_LIMIT))
+            and self.publicity_rules.jurisdiction(dept) == Jurisdiction.ZHEJIANG
+            and rng.random() < SIMPLIFIED_SHARE
+        )
         if penalty_type == PT.FINE:
             wording = f"罚款人民币{fine}元"
         elif penalty_type == PT.CONFISCATION:
@@ -272,6 +292,7 @@ class _Records:
             legal_basis=violation.basis,
             severity=severity,
             penalty_type=penalty_type,
+            simplified_procedure=simplified,
             fine_amount=fine,
         )
         self.finish_negative(record, rows)
@@ -313,32 +334,34 @@ class _Records:
         else:
             rows.records.append(record)
 
+    def set_publicity(self, record: dict[str, Any]) -> bool:
+        """Set the record's end of publicity by the rules (docs/rules.md §6) and say whether
+        it is published; information the rules keep unpublished (§6.5) is stored as such,
+        its end the decision date, as the services store it."""
+        publicity = self.publicity_rules.of(record)
+        record["publicity_end"] = publicity.end
+        if not publicity.published:
+            record["state"] = RecordState.UNPUBLISHED
+        return publicity.published
+
     def finish_negative(self, record: dict[str, Any], rows: SubjectRows) -> None:
-        """Publicity end and state of a negative record (rules.md §6): penalties 3 years
-        (5 when serious, none for permanent kinds), other negative information 1 year
-        (3 when serious); past its end it is expired, a few are repaired or revoked."""
+        """Publicity end and state of a negative record (docs/rules.md §6): past its end it
+        is expired, a few are repaired or revoked; unpublished information stays so."""
         rng = self.record_rng
         day: dt.date = record["decision_date"]
-        serious = record["severity"] == Severity.SERIOUS
-        if record["kind"] == K.PENALTY:
-            if record["penalty_type"] in PERMANENT_PENALTIES:
-                end = None
-            else:
-                end = add_years(day, 5 if serious else 3)
-        else:
-            end = add_years(day, 3 if serious else 1)
-        record["publicity_end"] = end
+        published = self.set_publicity(record)
+        end: dt.date | None = record["publicity_end"]
         roll = rng.random()
-        # Repair needs the minimum publicity elapsed (Zhejiang: generally a year).
+        # Repair needs the minimum publicity elapsed (a year covers every edition).
         earliest_repair = add_years(day, 1)
         latest_repair = min(self.as_of, end) if end is not None else self.as_of
-        if roll < 0.04 and end is not None and earliest_repair <= latest_repair:
+        if not published:
+            pass
+        elif roll < 0.04 and end is not None and earliest_repair <= latest_repair:
             record["state"] = RecordState.REPAIRED
             record["state_changed_at"] = _at(_day(rng, earliest_repair, latest_repair), 10)
         elif roll > 0.995 and day + dt.timedelta(days=60) <= self.as_of:
-            record["state"] = RecordState.REVOKED
-            revoked_on = day + dt.timedelta(days=rng.randint(10, 60))
-            record["state_changed_at"] = _at(revoked_on, 15)
+            revoke(record, day + dt.timedelta(days=rng.randint(10, 60)))
         elif end is not None and end < self.as_of:
             record["state"] = RecordState.EXPIRED
             record["state_changed_at"] = _at(end + dt.timedelta(days=1))
@@ -392,6 +415,15 @@ class _Records:
             fine_amount=fine,
         )
         self.finish_negative(record, rows)
+
+
+def revoke(record: dict[str, Any], revoked_on: dt.date) -> None:
+    """The decision revoked (reconsideration, court): the record is revoked that day, and a
+    penalty carries the day its decision was revoked."""
+    record["state"] = RecordState.REVOKED
+    record["state_changed_at"] = _at(revoked_on, 15)
+    if record["kind"] == K.PENALTY:
+        record["decision_revoked_on"] = revoked_on
 
 
 @dataclass(slots=True)

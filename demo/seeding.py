@@ -176,8 +176,10 @@ def demo_seed(
         if result.subjects:
             _audit_run(result, seed, reason="demo data (failed part-way)")
         raise
-    demo_commitments(seed=seed, as_of=as_of)  # published credit commitments (public site)
     demo_lists(seed=seed, as_of=as_of)  # red and black list entries (lists issue)
+    # Published credit commitments, of subjects that may commit (after the lists: a
+    # subject on a black list may not, docs/rules.md §10).
+    demo_commitments(seed=seed, as_of=as_of)
     demo_inspections(seed=seed, as_of=as_of)  # random inspections
     result.seconds = time.monotonic() - started
     with transaction.atomic():

@@ -74,6 +74,8 @@ RECORD_COLUMNS = (
     "state",
     "state_changed_at",
     "penalty_type",
+    "simplified_procedure",
+    "decision_revoked_on",
     "fine_amount",
     "amount",
     "valid_from",
@@ -159,7 +161,8 @@ def record_line(rid: int, sid: int, department: int, r: dict[str, Any]) -> str:
         f"{rid}\t{sid}\t{department}\t{r['kind']}\t{r['decision_date']}\t"
         f"{r['document_number']}\t{r['legal_basis']}\t{r['title']}\t{r['content']}\t"
         f"{r['disclosure']}\t{r['severity']}\t{_text(r['publicity_end'])}\t{r['state']}\t"
-        f"{_stamp(changed)}\t{r['penalty_type']}\t{_text(r['fine_amount'])}\t"
+        f"{_stamp(changed)}\t{r['penalty_type']}\t{'t' if r['simplified_procedure'] else 'f'}\t"
+        f"{_text(r['decision_revoked_on'])}\t{_text(r['fine_amount'])}\t"
         f"{_text(r['amount'])}\t{_text(r['valid_from'])}\t{_text(r['valid_until'])}\t"
         f"{r['tax_credit_level']}\t{_text(r['tax_year'])}\t{created}\t{updated}\n"
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from enterprises.models import PERMANENT_PENALTIES, Disclosure, RecordState, Severity, Subject
+from enterprises.models import Disclosure, RecordState, Subject
 from rules.kinds import RecordKind
 
 from ..data.entries import NEGATIVE_ENTRIES
@@ -23,7 +23,7 @@ from ..data.organisations import PERSON_JUDGEMENT
 from ..data.penalties import PENALTIES
 from ..data.places import City
 from ..helpers import _at, _day, _Weighted, add_years
-from ..records import _Context
+from ..records import _Context, revoke
 from ..rows import SubjectRows
 from ..subjects import _Generator, plan
 from .names import BRAND_POOL, NameKeys, combine_keys
@@ -267,8 +267,10 @@ class BulkGenerator(_Generator):
                 self.entry(ctx, rows, self.trusts.pick(rng))
             record = rows.records[-1]
             end = record["publicity_end"]
-            if record["severity"] and end is not None and end < self.as_of:
-                rows.records.pop()  # would be due or expired: not what the benchmark needs
+            if record["severity"] and (
+                record["state"] == RecordState.UNPUBLISHED or (end is not None and end < self.as_of)
+            ):
+                rows.records.pop()  # unpublished, due or expired: not what the benchmark needs
         for record in rows.records:
             record["disclosure"] = Disclosure.PUBLIC
             record["state"] = RecordState.ACTIVE
@@ -365,16 +367,7 @@ class BulkGenerator(_Generator):
     # -- records: publicity end now, state once the subject's records are final ------------
 
     def finish_negative(self, record: dict[str, Any], rows: SubjectRows) -> None:
-        day: dt.date = record["decision_date"]
-        serious = record["severity"] == Severity.SERIOUS
-        if record["kind"] == K.PENALTY:
-            if record["penalty_type"] in PERMANENT_PENALTIES:
-                end = None
-            else:
-                end = add_years(day, 5 if serious else 3)
-        else:
-            end = add_years(day, 3 if serious else 1)
-        record["publicity_end"] = end
+        self.set_publicity(record)  # the end and "unpublished" as the services set them
         rows.records.append(record)
 
     def finish_subject(self, rows: SubjectRows) -> None:
@@ -382,12 +375,15 @@ class BulkGenerator(_Generator):
 
         Past its end a record is normally expired, but while the due records are fewer
         than DUE_SHARE of all records so far, it stays active: the backlog of the expiry
-        job. A few are repaired (after the minimum year) or revoked."""
+        job. A few are repaired (after the minimum year) or revoked. Information the rules
+        keep unpublished (docs/rules.md §6.5) stays so: it is never due, expired or repaired."""
         rng = self.record_rng
         totals = self.totals
         as_of = self.as_of
         for record in rows.records:
             if record.pop("benchmark", False) or not record["severity"]:
+                continue
+            if record["state"] == RecordState.UNPUBLISHED:
                 continue
             day: dt.date = record["decision_date"]
             end: dt.date | None = record["publicity_end"]
@@ -401,8 +397,7 @@ class BulkGenerator(_Generator):
                 record["state"] = RecordState.REPAIRED
                 record["state_changed_at"] = _at(_day(rng, earliest_repair, latest_repair), 10)
             elif roll > 0.995 and day + dt.timedelta(days=60) <= as_of:
-                record["state"] = RecordState.REVOKED
-                record["state_changed_at"] = _at(day + dt.timedelta(days=rng.randint(10, 60)), 15)
+                revoke(record, day + dt.timedelta(days=rng.randint(10, 60)))
             elif past:
                 assert end is not None
                 record["state"] = RecordState.EXPIRED

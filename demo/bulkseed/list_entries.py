@@ -88,7 +88,13 @@ class ListEntries:
         months = credit_list.term_months or 36
         listed_on = as_of - dt.timedelta(days=rng.randint(1, 30 * months + 200))
         notified_on = listed_on - dt.timedelta(days=rng.randint(16, 30))
-        deadline = self._add_working_days(notified_on, credit_list.objection_working_days)
+        # Only a list with notice before listing notifies (docs/rules.md §5.2); its entry
+        # is listed after the objection deadline has passed.
+        notice = credit_list.objection_working_days
+        deadline = self._add_working_days(notified_on, notice) if notice else None
+        while deadline is not None and deadline.date >= listed_on:
+            notified_on -= dt.timedelta(days=7)
+            deadline = self._add_working_days(notified_on, notice)
         term_end = (
             listed_on + relativedelta(months=months, days=-1) if credit_list.term_months else None
         )
@@ -115,10 +121,11 @@ class ListEntries:
                 status = "removed"
                 removed_on = removal_due
                 removal_reason = "obligation_fulfilled"
-        black = credit_list.is_black
         entry_id = self.next_id
         self.next_id += 1
-        created = f"{notified_on - dt.timedelta(days=3)} 10:00:00+08"
+        # Without notice (court lists) an entry is listed the day it is proposed.
+        proposed_on = notified_on - dt.timedelta(days=3) if deadline else listed_on
+        created = f"{proposed_on} 10:00:00+08"
         updated = f"{removed_on or listed_on} 01:00:00+08"
         fields = (
             entry_id,
@@ -130,10 +137,10 @@ class ListEntries:
             f"DEMO-{credit_list.slug}-{subject_id}",
             disclosure,
             1,
-            notified_on - dt.timedelta(days=3),
-            notified_on if black else None,
-            deadline.date if black else None,
-            "t" if black and deadline.provisional else "f",
+            proposed_on,
+            notified_on if deadline else None,
+            deadline.date if deadline else None,
+            "t" if deadline and deadline.provisional else "f",
             listed_on,
             term_end,
             fulfilled,

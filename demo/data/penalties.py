@@ -140,20 +140,39 @@ MAY_BE_SERIOUS = frozenset(
     )
 )
 # Serious penalty types by department (Credit Repair Measures §3.1.3: withholding or
-# revoking licences, lowering qualifications, restricting or closing down, fines > 1 M).
+# revoking licences, lowering qualifications, restricting, suspending or closing down,
+# fines > 1 M), repeated for their weight. Suspension and a temporary restriction are
+# serious; closure and a permanent ban or restriction are permanent and rarer
+# (docs/rules.md §6.3).
 SERIOUS_TYPES: dict[str, tuple[str, ...]] = {
-    "zj-housing": (PT.QUALIFICATION_LOWERED, PT.FINE, PT.LICENCE_SUSPENDED),
-    "zj-eco": (PT.CLOSED_DOWN, PT.PRODUCTION_RESTRICTED, PT.FINE),
-    "zj-emergency": (PT.CLOSED_DOWN, PT.FINE, PT.LICENCE_SUSPENDED),
+    "zj-housing": (PT.QUALIFICATION_LOWERED, PT.FINE, PT.LICENCE_SUSPENDED, PT.SUSPENDED),
+    "zj-eco": (
+        *(PT.SUSPENDED, PT.SUSPENDED, PT.PRODUCTION_RESTRICTED, PT.PRODUCTION_RESTRICTED),
+        *(PT.FINE, PT.FINE, PT.CLOSED_DOWN),
+    ),
+    "zj-emergency": (
+        *(PT.SUSPENDED, PT.SUSPENDED, PT.FINE, PT.LICENCE_SUSPENDED),
+        *(PT.PRODUCTION_RESTRICTED, PT.CLOSED_DOWN),
+    ),
     "zj-tax": (PT.FINE,),
 }
-SERIOUS_DEFAULT = (PT.FINE, PT.FINE, PT.LICENCE_SUSPENDED, PT.LICENCE_REVOKED)
+SERIOUS_DEFAULT = (
+    *(PT.FINE, PT.FINE, PT.FINE, PT.LICENCE_SUSPENDED, PT.LICENCE_SUSPENDED),
+    *(PT.SUSPENDED, PT.PRODUCTION_RESTRICTED, PT.LICENCE_REVOKED, PT.PERMANENT_RESTRICTION),
+)
 PENALTY_WORDING: dict[str, str] = {
     PT.WARNING: "警告",
     PT.CRITICISM: "通报批评",
     PT.QUALIFICATION_LOWERED: "降低资质等级",
     PT.LICENCE_SUSPENDED: "暂扣许可证件六个月",
     PT.LICENCE_REVOKED: "吊销许可证件",
-    PT.PRODUCTION_RESTRICTED: "限制开展生产经营活动",
-    PT.CLOSED_DOWN: "责令停产停业",
+    PT.PRODUCTION_RESTRICTED: "限制开展生产经营活动六个月",
+    PT.SUSPENDED: "责令停产停业三个月",
+    PT.CLOSED_DOWN: "责令关闭",
+    PT.PERMANENT_RESTRICTION: "终身禁止从事相关生产经营活动",
 }
+# Penalties a Zhejiang department may decide on the spot under the simplified procedure
+# (简易程序, Administrative Penalty Law art. 51): a warning, or a fine of an organisation
+# up to 3,000 yuan. A share of them is flagged so (not published, docs/rules.md §6.5).
+SIMPLIFIED_FINE_LIMIT = 3000
+SIMPLIFIED_SHARE = 0.4

@@ -34,7 +34,9 @@ from demo.bulkseed import (
 )
 from enterprises.models import CreditRecord, FormerName, Subject
 from enterprises.pinyin import name_keys, search_keys
+from enterprises.publicity import publicity_for_record
 from enterprises.uscc import is_valid_uscc
+from lists.models import ListEntry
 from rules.kinds import NEGATIVE_KINDS
 
 AS_OF = dt.date(2026, 11, 25)
@@ -215,6 +217,29 @@ def test_seeded_rows_are_valid_and_realistic():
     assert states["expired"] > 0 and states["repaired"] > 0
     negative = [r for r in records if r.kind in NEGATIVE_KINDS]
     assert all(r.severity for r in negative)
+    # End of publicity and "not published" as the services set them (rules.md §6).
+    by_id = {r.pk: r for r in negative}
+    for record in CreditRecord.objects.filter(pk__in=list(by_id)[::7]).select_related(
+        "department", "subject"
+    ):
+        publicity = publicity_for_record(record)
+        assert record.publicity_end == publicity.end, record.pk
+        assert (record.state == "unpublished") == (not publicity.published), record.pk
+    assert states["unpublished"] > 0
+    assert any(r.simplified_procedure for r in negative)
+    assert all(r.state == "unpublished" for r in negative if r.simplified_procedure)
+    assert all(
+        r.decision_revoked_on is not None
+        for r in negative
+        if r.kind == "penalty" and r.state == "revoked"
+    )
+    # Only a list with notice before listing gives notice dates (rules.md §5.2).
+    for entry in ListEntry.objects.select_related("credit_list"):
+        noticed = entry.credit_list.objection_working_days > 0
+        assert (entry.notified_on is not None) == noticed, entry.pk
+        assert (entry.objection_deadline is not None) == noticed, entry.pk
+        if noticed:
+            assert entry.objection_deadline < entry.listed_on
     due = [
         r
         for r in records
