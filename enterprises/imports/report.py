@@ -75,6 +75,8 @@ def column_help(spec: _Spec) -> list[ColumnHelp]:
             label = extra.get(name, str(model_field.verbose_name))
             if model_field.choices:
                 values = ", ".join(str(value) for value, _label in model_field.flatchoices)
+            elif isinstance(model_field, models.BooleanField):
+                values = "是, 否 (yes, no)"
             elif isinstance(model_field, models.DateField):
                 values = "2025-06-01"
         rows.append(

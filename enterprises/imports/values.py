@@ -110,6 +110,24 @@ def _boolean(value: Any) -> bool:
     raise _CellError(_("Write true or false (是 or 否)."))
 
 
+def _yes_no(value: Any, label: str) -> bool | None:
+    """A yes/no cell of a model field: 是/否, yes/no, true/false, 1/0; empty is "not
+    given" (None). The error names the field."""
+    if isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFKC", _text(value)).lower()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError(
+        _("%(field)s: “%(value)s” is not yes or no; write 是 or 否 (yes/no, true/false).")
+        % {"field": label, "value": _text(value)}
+    )
+
+
 def _choice_lookup(model_field: models.Field) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for value, label in model_field.flatchoices:
@@ -177,6 +195,8 @@ class _Converter:
             if name not in self._lookups:
                 self._lookups[name] = _choice_lookup(model_field)
             return _choice(value, model_field, self._lookups[name])
+        if isinstance(model_field, models.BooleanField):
+            return _yes_no(value, str(model_field.verbose_name))
         if isinstance(model_field, models.DateField):
             return _date(value)
         if isinstance(model_field, models.DecimalField):
