@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from core.api.pagination import ClientSizedPagination
 from core.api.params import changed_since
 from core.api.serializers import ErrorSerializer
+from enterprises.models import Disclosure
 
 from .. import changes, check, queries
 from ..models import CreditList, ListEntry
@@ -78,6 +80,9 @@ def _list_dict(credit_list: CreditList) -> dict[str, Any]:
         "legal_basis": credit_list.legal_basis,
         "criteria": credit_list.criteria,
         "term_months": credit_list.term_months,
+        # Notice before listing (docs/rules.md §5.2): working days to object, None where
+        # the list's basis gives no notice.
+        "notice_working_days": credit_list.objection_working_days or None,
         "end_rule": credit_list.end_rule,
         "repair_allowed": credit_list.repair_allowed,
         "entries_in_force": getattr(credit_list, "active_count", None),
@@ -95,6 +100,10 @@ class ListsView(APIView):
         return Response({"results": [_list_dict(x) for x in queries.lists_overview()]})
 
 
+# The entry an entry moved from and its list, read with the page (no query per entry).
+_MOVED_FROM = ("moved_from", "moved_from__credit_list")
+
+
 class EntryPagination(ClientSizedPagination):
     page_size = 100
     max_page_size = 1000
@@ -103,6 +112,13 @@ class EntryPagination(ClientSizedPagination):
 class ListEntrySubjectSerializer(serializers.Serializer):
     uscc = serializers.CharField()
     name = serializers.CharField()
+
+
+class MovedFromSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    list = serializers.SlugField(help_text=gettext_lazy("The slug of its list."))
+    listed_on = serializers.DateField()
+    document_number = serializers.CharField()
 
 
 class ListEntryChangeSerializer(serializers.Serializer):
@@ -119,6 +135,36 @@ class ListEntryChangeSerializer(serializers.Serializer):
     )
     document_number = serializers.CharField(
         required=False, help_text=gettext_lazy("Not on a removed entry.")
+    )
+    notified_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "When the subject was notified before listing; null on a list without notice. "
+            "Not on a removed entry."
+        ),
+    )
+    objection_deadline = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The last day to object after notice; null on a list without notice. Not on a "
+            "removed entry."
+        ),
+    )
+    objection_deadline_provisional = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy(
+            "The deadline falls in a year whose official calendar is not entered yet."
+        ),
+    )
+    moved_from = MovedFromSerializer(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The entry this one moved from (abnormal operations after 3 years), when that "
+            "entry was itself public; else null. Not on a removed entry."
+        ),
     )
     listed_on = serializers.DateField(
         required=False, help_text=gettext_lazy("Not on a removed entry.")
@@ -189,12 +235,14 @@ class ListEntriesView(APIView):
         since = changed_since(request.query_params.get("changed_since"))
         paginator = EntryPagination()
         if since is None:
-            entries = queries.list_public_entries(credit_list)
+            entries = queries.list_public_entries(credit_list).select_related(*_MOVED_FROM)
             page = paginator.paginate_queryset(entries, request, view=self)
             return paginator.get_paginated_response([_entry_dict(e) for e in page or []])
         day = timezone.localdate()
         page = paginator.paginate_queryset(
-            changes.entry_changes(credit_list, since=since, on=day), request, view=self
+            changes.entry_changes(credit_list, since=since, on=day).select_related(*_MOVED_FROM),
+            request,
+            view=self,
         )
         return paginator.get_paginated_response(
             [
@@ -211,9 +259,36 @@ def _entry_dict(entry: ListEntry) -> dict[str, Any]:
         "status": entry.status,
         "reason": entry.reason,
         "document_number": entry.document_number,
+        "notified_on": _day(entry.notified_on),
+        "objection_deadline": _day(entry.objection_deadline),
+        "objection_deadline_provisional": entry.objection_deadline_provisional,
+        "moved_from": _moved_from(entry),
         "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
         "term_end": entry.term_end.isoformat() if entry.term_end else None,
         "removed_on": entry.removed_on.isoformat() if entry.removed_on else None,
         "removal_reason": entry.removal_reason or None,
         "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _moved_from(entry: ListEntry) -> dict[str, Any] | None:
+    """The entry this one moved from (docs/rules.md §5.3), only if the public could see it
+    (fully public, listed, on a published list); its subject is this entry's."""
+    source = entry.moved_from
+    if (
+        source is None
+        or source.disclosure != Disclosure.PUBLIC
+        or source.listed_on is None
+        or not source.credit_list.is_published
+    ):
+        return None
+    return {
+        "id": source.pk,
+        "list": source.credit_list.slug,
+        "listed_on": source.listed_on.isoformat(),
+        "document_number": source.document_number,
     }
