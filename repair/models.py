@@ -238,6 +238,17 @@ class Case(models.Model):
     decision_due_provisional = models.BooleanField(
         _("decision due date provisional"), default=False
     )
+    # The running clocks of ``due_on`` and ``decision_due``: the day counted from and the
+    # working days counted, so that a provisional date can be counted again once its year
+    # is entered (docs/rules.md §13). Empty for a date set before they were stored.
+    due_from = models.DateField(_("next step counted from"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(
+        _("next step due in (working days)"), null=True, blank=True
+    )
+    decision_due_from = models.DateField(_("decision counted from"), null=True, blank=True)
+    decision_due_days = models.PositiveSmallIntegerField(
+        _("decision due in (working days)"), null=True, blank=True
+    )
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     extension_reason = models.TextField(_("extension reason"), blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)

@@ -29,6 +29,7 @@ from enterprises.models import CreditRecord, Subject
 from repair import services as _package
 from rules.workdays import Deadline
 
+from ..clock import due_clock_set
 from ..eligibility import (
     NOW,
     entry_eligibility,
@@ -165,6 +166,7 @@ def _notify(case: Case, note: str) -> None:
 def _set_due(case: Case, deadline: Deadline | None) -> None:
     case.due_on = deadline.date if deadline else None
     case.due_provisional = deadline.provisional if deadline else False
+    due_clock_set(case, deadline)  # counted again once its year is entered (rules.md §13)
 
 
 def _transition(
@@ -243,7 +245,7 @@ def _check_eligible(
                 }
             )
     for entry in entries:
-        answer = entry_eligibility(entry, on=day)
+        answer = entry_eligibility(entry, on=day, officials=officials)
         if answer.status != NOW:
             raise ValidationError(
                 {

@@ -25,6 +25,7 @@ from enterprises.services import record_state_set
 from repair import services as _package
 from rules.workdays import add_working_days
 
+from ..clock import clock, decision_due_set
 from ..models import Attachment, Case, CaseKind, CaseState, Grounds, TrainingCertificate
 from .common import (
     COMPLETENESS_DAYS,
@@ -104,7 +105,7 @@ def objection_submit(
 
     def body(written: list[Path]) -> Case:
         reference = _new_reference(CaseKind.OBJECTION, day)
-        deadline = add_working_days(day, OBJECTION_DAYS)
+        deadline = clock(day, OBJECTION_DAYS)
         case = Case(
             kind=CaseKind.OBJECTION,
             reference=reference,
@@ -122,6 +123,7 @@ def objection_submit(
             decision_due_provisional=deadline.provisional,
         )
         _set_due(case, deadline)
+        decision_due_set(case, deadline)
         case.full_clean()
         case.save()
         if objected_case is None:
@@ -250,7 +252,7 @@ def repair_application_submit(
         )
         _set_due(
             case,
-            add_working_days(day, GREEN_COMPLETENESS_DAYS if green_channel else COMPLETENESS_DAYS),
+            clock(day, GREEN_COMPLETENESS_DAYS if green_channel else COMPLETENESS_DAYS),
         )
         case.full_clean()
         case.save()

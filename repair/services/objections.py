@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from enterprises.models import RecordState
 from enterprises.services import record_state_set, record_update
-from rules.workdays import add_working_days
 
+from ..clock import clock, decision_due_set
 from ..models import Case, CaseState, Decision, Grounds
 from .common import (
     DECISION_DAYS,
@@ -52,10 +52,9 @@ def objection_extend(
     def change(c: Case) -> None:
         c.extension_days += days
         c.extension_reason = (c.extension_reason + "\n" + text).strip()
-        deadline = add_working_days(c.received_on, OBJECTION_DAYS + c.extension_days)
+        deadline = clock(c.received_on, OBJECTION_DAYS + c.extension_days)
         _set_due(c, deadline)
-        c.decision_due = deadline.date
-        c.decision_due_provisional = deadline.provisional
+        decision_due_set(c, deadline)
 
     return _transition(
         actor=actor,
@@ -72,14 +71,13 @@ def _refusal_overturn(*, actor: Actor, case: Case, reason: str, day: dt.date) ->
     decided anew within the decision period (rules.md §7, §8.3)."""
 
     def change(c: Case) -> None:
-        deadline = add_working_days(day, GREEN_DECISION_DAYS if c.green_channel else DECISION_DAYS)
+        deadline = clock(day, GREEN_DECISION_DAYS if c.green_channel else DECISION_DAYS)
         c.decision = ""
         c.decision_reasons = ""
         c.decided_on = None
         c.closed_on = None
         _set_due(c, deadline)
-        c.decision_due = deadline.date
-        c.decision_due_provisional = deadline.provisional
+        decision_due_set(c, deadline)
 
     return _transition(
         actor=actor,

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from enterprises.models import RecordState
 from enterprises.services import record_create, record_state_set, subject_rescore_request
-from rules.workdays import add_working_days
+from enterprises.tax_repair import capped_note, is_d_rating
 
+from ..clock import clock, decision_due_set
 from ..models import Case, CaseState, Decision, RepairBan
+from ..tax import decision_notes
 from .common import (
     CARRY_OUT_DAYS,
     COMPLETENESS_DAYS,
@@ -80,9 +82,7 @@ def repair_resubmit(
     def change(c: Case) -> None:
         _set_due(
             c,
-            add_working_days(
-                day, GREEN_COMPLETENESS_DAYS if c.green_channel else COMPLETENESS_DAYS
-            ),
+            clock(day, GREEN_COMPLETENESS_DAYS if c.green_channel else COMPLETENESS_DAYS),
         )
 
     def body(written: list[Path]) -> Case:
@@ -106,10 +106,9 @@ def repair_accept(*, actor: Actor, case: Case, on: dt.date | None = None) -> Cas
     day = on or timezone.localdate()
 
     def change(c: Case) -> None:
-        deadline = add_working_days(day, GREEN_DECISION_DAYS if c.green_channel else DECISION_DAYS)
+        deadline = clock(day, GREEN_DECISION_DAYS if c.green_channel else DECISION_DAYS)
         _set_due(c, deadline)
-        c.decision_due = deadline.date
-        c.decision_due_provisional = deadline.provisional
+        decision_due_set(c, deadline)
 
     return _transition(
         actor=actor,
@@ -130,13 +129,16 @@ def repair_decide(
     day = on or timezone.localdate()
     text = _require_reason(reasons, "reasons")
     if grant:
+        records = list(case.records.select_related("department"))
         _check_eligible(
-            list(case.records.all()),
+            records,
             list(case.list_entries.all()),
             day,
             officials=True,
             applied_on=case.received_on,
         )
+        # rules.md §8.1: a taxpayer rated D is not lifted to A; the decision says so.
+        text = "\n".join([text, *(str(note) for note in decision_notes(records))])
 
     def change(c: Case) -> None:
         c.decision = Decision.GRANTED if grant else Decision.REFUSED
@@ -144,7 +146,7 @@ def repair_decide(
         c.decided_on = day
         _set_due(
             c,
-            add_working_days(day, GREEN_CARRY_OUT_DAYS if c.green_channel else CARRY_OUT_DAYS)
+            clock(day, GREEN_CARRY_OUT_DAYS if c.green_channel else CARRY_OUT_DAYS)
             if grant
             else None,
         )
@@ -172,8 +174,10 @@ def repair_carry_out(*, actor: Actor, case: Case, on: dt.date | None = None) -> 
     day = on or timezone.localdate()
     reason = _("Credit repair %(reference)s granted.") % {"reference": case.reference}
     with transaction.atomic():
-        for record in case.records.all():
-            record_state_set(actor=actor, record=record, state=RecordState.REPAIRED, reason=reason)
+        for record in case.records.select_related("department"):
+            # A repaired D rating stays, with the cap in its audit row (rules.md §8.1).
+            note = f"{reason} {capped_note(record.tax_year)}" if is_d_rating(record) else reason
+            record_state_set(actor=actor, record=record, state=RecordState.REPAIRED, reason=note)
         for entry in case.list_entries.all():
             list_entry_remove(
                 actor=actor,
@@ -186,7 +190,7 @@ def repair_carry_out(*, actor: Actor, case: Case, on: dt.date | None = None) -> 
 
         def change(c: Case) -> None:
             c.carried_out_on = day
-            end = add_working_days(day, PUBLICATION_DAYS)
+            end = clock(day, PUBLICATION_DAYS)
             c.publication_ends = end.date
             _set_due(c, end)
 
