@@ -22,7 +22,6 @@ from core.actors import Actor
 from core.audit import audit_append, audit_change, jsonable, snapshot
 from core.exceptions import (
     DepartmentNotAllowed,
-    DomainError,
     RegistrationNotAllowed,
     RevocationNotAllowed,
     StateTransitionNotAllowed,
@@ -41,6 +40,12 @@ from .models import (
     record_is_public,
 )
 from .pinyin import search_keys
+from .publicity import (
+    PUBLICITY_INPUTS,
+    publicity_edition_store,
+    publicity_fill,
+    publicity_recompute_one,
+)
 from .rescore_requests import (  # noqa: F401 - callers use enterprises.services
     RESCORE_QUEUE_LIMIT,
     rescore_pending_job,
@@ -275,77 +280,6 @@ def _check_department(actor: Actor, department: Department) -> None:
         raise DepartmentNotAllowed(field="department")
 
 
-def _publicity_fill(record: CreditRecord) -> Any:
-    """Negative information given without an end of publicity gets the end date of the
-    rule edition in force on its decision date (rules.publicity, rules.md §6/§12)."""
-    if record.publicity_end is not None or not record.kind or not record.severity:
-        return None
-    if isinstance(record.decision_date, str):
-        try:
-            record.decision_date = dt.date.fromisoformat(record.decision_date)
-        except ValueError:
-            return None  # full_clean reports the date
-    if not isinstance(record.decision_date, dt.date):
-        return None
-    from rules.kinds import NEGATIVE_KINDS
-
-    from .publicity import publicity_for_record
-
-    if record.kind not in NEGATIVE_KINDS:
-        return None
-    try:
-        publicity = publicity_for_record(record)
-    except DomainError as error:
-        raise ValidationError({error.field: error.message}) from None
-    record.publicity_end = publicity.end
-    _publication_apply(record, publicity)
-    return publicity
-
-
-def _publication_apply(record: CreditRecord, publicity: Any) -> None:
-    """Information the rules keep unpublished (rules.md §6.5) is stored as "not published";
-    a correction that makes it publishable again makes it active."""
-    if not publicity.published and record.state in LIVE_STATES:
-        record.state = RecordState.UNPUBLISHED
-    elif publicity.published and record.state == RecordState.UNPUBLISHED:
-        record.state = RecordState.ACTIVE
-
-
-def _publicity_edition_store(record: CreditRecord, publicity: Any) -> None:
-    from .models import RecordEdition
-
-    RecordEdition.objects.update_or_create(
-        record_id=record.pk,
-        defaults={
-            "edition": publicity.edition,
-            "local_edition": publicity.local_edition,
-            "permanent_reason": publicity.permanent_reason,
-            "unpublished_reason": publicity.unpublished_reason,
-            "computed_at": timezone.now(),
-        },
-    )
-
-
-# What a record's computed end of publicity is computed from (rules.md §6.1, §7).
-_PUBLICITY_INPUTS = ("kind", "severity", "penalty_type", "decision_date", "simplified_procedure")
-
-
-def _publicity_recompute(record: CreditRecord) -> Any:
-    """The end of publicity of a corrected record, computed again from its corrected
-    values (rules.md §7): kind, severity, penalty type and decision date. The edition is
-    the one in force on the record's decision date, as for a new record (§6.1): the
-    original decision date, or the corrected one when the correction changes the date
-    itself, since the corrected date is the date the law counts from and the original
-    one was an error. Returns the ``Publicity`` (None: no longer negative information,
-    the end is left for validation to judge)."""
-    end_before = record.publicity_end
-    record.publicity_end = None
-    publicity = _publicity_fill(record)
-    if publicity is None:
-        record.publicity_end = end_before
-    return publicity
-
-
 def record_create(
     *,
     actor: Actor,
@@ -359,11 +293,11 @@ def record_create(
     _check_department(actor, department)
     record = CreditRecord(subject=subject, department=department, **data)
     with transaction.atomic():
-        publicity = _publicity_fill(record)
+        publicity = publicity_fill(record)
         _record_validate(record)
         record.save(force_insert=True)
         if publicity is not None:
-            _publicity_edition_store(record, publicity)
+            publicity_edition_store(record, publicity)
         audit_change(actor=actor, instance=record, before=None, reason=reason)
         subject_rescore_request(subject.pk)
         record = _revoked_decision_withdraw(actor, record, reason)
@@ -385,7 +319,7 @@ def record_update(
     A decision that changes a record changes its publicity (rules.md §7): when the kind,
     severity, penalty type or decision date changes and the end of publicity was computed
     (a ``RecordEdition`` row exists), the end and the stored edition are computed again
-    from the corrected values (``_publicity_recompute``), with an audit row holding the
+    from the corrected values (``publicity.publicity_recompute_one``), with an audit row holding the
     old and new end and edition. An end given by hand stays as given, unless the caller
     passes ``recompute_publicity``; an end given in ``data`` that differs from the
     current one is the caller's own and is kept. A new end already past is left to the
@@ -398,7 +332,7 @@ def record_update(
     with transaction.atomic():
         record = CreditRecord.objects.select_for_update().get(pk=record.pk)
         before = snapshot(record)
-        inputs_before = {name: getattr(record, name) for name in _PUBLICITY_INPUTS}
+        inputs_before = {name: getattr(record, name) for name in PUBLICITY_INPUTS}
         end_before = record.publicity_end
         old_subject_id = record.subject_id
         was_public = record_is_public(record)
@@ -413,14 +347,14 @@ def record_update(
             recompute_publicity
             or (
                 stored is not None
-                and any(getattr(record, n) != inputs_before[n] for n in _PUBLICITY_INPUTS)
+                and any(getattr(record, n) != inputs_before[n] for n in PUBLICITY_INPUTS)
             )
         ):
-            publicity = _publicity_recompute(record)
+            publicity = publicity_recompute_one(record)
         _record_validate(record)
         record.save()
         if publicity is not None:
-            _publicity_edition_store(record, publicity)
+            publicity_edition_store(record, publicity)
             audit_append(
                 actor=actor,
                 action=AuditEvent.Action.UPDATE,

@@ -302,13 +302,15 @@ class PenaltyType(models.TextChoices):
     LICENCE_REVOKED = "licence_revoked", _("Licence revoked")  # 吊销
     # rules.md §6.3: suspension and temporary restriction are serious, not permanent;
     # closure and a permanent ban or restriction are permanent.
-    PRODUCTION_RESTRICTED = "production_restricted", _(
-        "Production or business restricted (temporary)"
+    PRODUCTION_RESTRICTED = (
+        "production_restricted",
+        _("Production or business restricted (temporary)"),
     )  # 限制开展生产经营活动
     SUSPENDED = "suspended", _("Ordered to suspend production or business")  # 责令停产停业
     CLOSED_DOWN = "closed_down", _("Ordered to close down")  # 责令关闭
-    PERMANENT_RESTRICTION = "permanent_restriction", _(
-        "Permanent ban or restriction"
+    PERMANENT_RESTRICTION = (
+        "permanent_restriction",
+        _("Permanent ban or restriction"),
     )  # 永久性禁入 / 终身限制
     EMPLOYMENT_BAN = "employment_ban", _("Employment restriction (temporary)")  # 限制从业
     DETENTION = "detention", _("Administrative detention")  # 行政拘留
