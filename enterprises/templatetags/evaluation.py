@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from enterprises import queries
+from enterprises import charts, queries
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def evaluation_history(evaluation: Any, history: Any = None) -> list[Any]:
 
 @register.simple_tag
 def evaluation_chart(history: list[Any], evaluation: Any) -> dict[str, Any] | None:
-    return queries.score_chart(history, edition=getattr(evaluation, "edition", None))
+    return charts.score_chart(history, edition=getattr(evaluation, "edition", None))
 
 
 @register.simple_tag
@@ -35,6 +35,23 @@ def evaluation_explain(evaluation: Any, explained: Any = None) -> Any:
     if evaluation is None:
         return None
     return queries.evaluation_explained(evaluation.subject, evaluation)
+
+
+@register.simple_tag
+def evaluation_status(evaluation: Any, history: list[Any]) -> dict[str, Any]:
+    """What the page may say about the last change of the score (from the history)."""
+    return charts.score_status(evaluation, history)
+
+
+@register.simple_tag
+def evaluation_bands(evaluation: Any) -> list[dict[str, str]]:
+    """The five grades and their ranges as the evaluation's edition sets them."""
+    return charts.grade_bands(getattr(evaluation, "edition", None))
+
+
+@register.simple_tag
+def evaluation_indicator_chart(explanation: Any) -> dict[str, Any] | None:
+    return charts.indicator_chart(explanation)
 
 
 @register.filter
