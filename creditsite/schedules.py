@@ -120,6 +120,16 @@ SCHEDULES: dict[str, Schedule] = {
         ),
         command="purge_idempotency_keys",
     ),
+    "compute-statistics-hourly": Schedule(
+        task="portal.compute_statistics",
+        crontab=Crontab(minute="40"),
+        description=_(
+            "Compute the figures of the public statistics page (grades, negative "
+            "information, list entries, handling times) and store them as the snapshot "
+            "the page serves."
+        ),
+        command="compute_statistics",
+    ),
 }
 
 

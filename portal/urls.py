@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .statistics.page import statistics_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +11,5 @@ urlpatterns = [
     path("reports/verify/<str:code>/", views.report_verify, name="report-verify"),
     path("commitments/", views.commitments, name="commitments"),
     path("policies/", views.policies, name="policies"),
+    path("statistics/", statistics_page, name="statistics"),
 ]
