@@ -23,7 +23,7 @@ from django.db import connection
 
 from enterprises.models import CreditRecord, Subject
 
-BENCHES = ("rescoring", "expiry", "search", "file", "check")
+BENCHES = ("rescoring", "expiry", "search", "file", "check", "statistics")
 GOALS = {
     # name: (goal on the ratio, goal on our time in seconds, what)
     "search view p95": (3.0, 0.050, "≤ 3× bare and ≤ 50 ms"),
@@ -34,6 +34,8 @@ GOALS = {
     "rescoring peak RSS": (None, None, "≤ 200 MB"),
     "expiry of 5 %": (2.0, None, "≤ 2× bare UPDATE"),
     "check API, 1,000 codes p95": (None, 1.0, "≤ 1 s"),
+    "statistics page p95 (snapshot)": (None, 0.100, "≤ 100 ms"),
+    "statistics job (compute)": (2.0, None, "≤ 2× bare"),
 }
 
 
@@ -191,6 +193,27 @@ class Command(BaseCommand):
         summary.append(
             ("check API, 1,000 codes p95", row["api_p95_ms"] / 1000, row["bare_p95_ms"] / 1000, "s")
         )
+
+    def _statistics(self, repeat: int, summary: list[Any]) -> None:
+        from tests.bench import statistics
+
+        r = statistics.run(repeat=repeat or 50)
+        self.stdout.write(
+            f"page p50/p95 {r['page_p50_ms']:.1f}/{r['page_p95_ms']:.1f} ms, bare snapshot read"
+            f" p50/p95 {r['bare_p50_ms']:.2f}/{r['bare_p95_ms']:.2f} ms; compute"
+            f" {r['compute_s']:.2f} s, bare aggregates {r['bare_compute_s']:.2f} s; same totals:"
+            f" {'yes' if r['same'] else 'NO'} {r['totals']}; snapshot {r['bytes']:,} bytes"
+            f"{' (temporary table)' if r['temporary_table'] else ''}"
+        )
+        summary.append(
+            (
+                "statistics page p95 (snapshot)",
+                r["page_p95_ms"] / 1000,
+                r["bare_p95_ms"] / 1000,
+                "s",
+            )
+        )
+        summary.append(("statistics job (compute)", r["compute_s"], r["bare_compute_s"], "s"))
 
     # --- the table -----------------------------------------------------------------------
 
