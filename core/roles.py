@@ -23,7 +23,7 @@ _OFFICER = {
         "jobrun": ("view",),
     },
 }
-_REVIEWER = {
+_REVIEWER: dict[str, dict[str, tuple[str, ...]]] = {
     "enterprises": {
         "subject": ("view",),
         "formername": ("view",),
@@ -34,8 +34,10 @@ _REVIEWER = {
         "auditevent": ("view",),
         "jobrun": ("view",),
     },
+    # The credit centre writes, publishes and withdraws the credit news (never deletes).
+    "news": {"article": ("view", "add", "change")},
 }
-ADMIN_APPS = ("enterprises", "lists", "repair", "supervision", "django_celery_beat")
+ADMIN_APPS = ("enterprises", "lists", "repair", "supervision", "news", "django_celery_beat")
 
 
 def _permissions(spec: dict[str, dict[str, tuple[str, ...]]]) -> list[Permission]:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lists",
     "repair",
     "supervision",
+    "news",
     "portal",
     "demo",
     "creditsite",  # its management commands (sync_schedules)
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.site.site_context",
             ],
         },
     },
@@ -220,6 +222,21 @@ ADMIN_LOCKOUT_SECONDS = env.int("ADMIN_LOCKOUT_SECONDS", default=15 * 60)
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# The site's name per language, so a province can brand its deployment (core/site.py):
+# titles, the header, the PDF report, e-mails and the admin. SITE_NAME_ZH / SITE_NAME_EN.
+SITE_NAME = {
+    "zh-hans": env.str("SITE_NAME_ZH", default="信用示范站"),
+    "en": env.str("SITE_NAME_EN", default="CreditSite"),
+}
+# The search box's examples: part of a name, its pinyin, its initials and a code. The
+# defaults find the demo's showcase enterprise (demo/subjects.py); a deployment names one
+# of its own subjects.
+SEARCH_EXAMPLES = {
+    "name": env.str("SEARCH_EXAMPLE_NAME", default="示范信用"),
+    "pinyin": env.str("SEARCH_EXAMPLE_PINYIN", default="shifanxinyong"),
+    "initials": env.str("SEARCH_EXAMPLE_INITIALS", default="sfxy"),
+    "uscc": env.str("SEARCH_EXAMPLE_USCC", default="91330106MA2CXD015D"),
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.site import site_name_lazy
 
 from . import views
 from .lockout import LockoutAdminAuthenticationForm
@@ -23,10 +26,11 @@ urlpatterns = [
     path("", include("repair.urls")),
     path("", include("portal.urls")),
     path("", include("supervision.urls")),
+    path("", include("news.urls")),
 ]
 
-admin.site.site_header = _("CreditSite administration")
-admin.site.site_title = _("CreditSite administration")
+admin.site.site_header = format_lazy(_("{site} administration"), site=site_name_lazy())
+admin.site.site_title = admin.site.site_header
 admin.site.index_title = _("Credit information management")
 admin.site.login_form = LockoutAdminAuthenticationForm
 

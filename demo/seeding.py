@@ -35,6 +35,7 @@ from .data.penalties import PENALTIES
 from .data.places import CITY_MARKET_REGULATORS
 from .inspections import demo_inspections
 from .lists import demo_lists
+from .news import demo_news
 from .rows import SubjectRows
 from .subjects import generate, plan
 
@@ -181,6 +182,7 @@ def demo_seed(
     # subject on a black list may not, docs/rules.md §10).
     demo_commitments(seed=seed, as_of=as_of)
     demo_inspections(seed=seed, as_of=as_of)  # random inspections
+    demo_news(as_of=as_of)  # credit news (信用动态) in both languages
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

@@ -28,6 +28,7 @@ audit row per run, a job-run row updated per batch);
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -73,6 +74,14 @@ from .rows import SubjectRows
 ST = Subject.SubjectType
 RS = Subject.RegistrationStatus
 
+# The showcase enterprise: the first enterprise of every run, whatever the seed, has this
+# name and code, so the home page's search examples (settings.SEARCH_EXAMPLES: a part of
+# the name, its pinyin, its initials and the code) find it (docs/decisions.md).
+SHOWCASE_NAME = "杭州示范信用数据科技有限公司"
+SHOWCASE_COUNTY = ("330106", "西湖区")
+SHOWCASE_BODY = "MA2CXD01"
+SHOWCASE_USCC = build_uscc("91", SHOWCASE_COUNTY[0], SHOWCASE_BODY)
+
 # Share of other subject types per enterprise, and natural persons: "a handful".
 SOCIAL_ORGANISATION_SHARE = 0.02
 PUBLIC_INSTITUTION_SHARE = 0.015
@@ -113,6 +122,7 @@ class _Generator(_Records):
     """The demo generator: subjects here, their records in :class:`demo.records._Records`."""
 
     def __init__(self, *, seed: int, as_of: dt.date) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         # Records draw from their own stream: the subjects (names, codes) of a seed stay
         # the same whatever the as-of date does to the records.
@@ -181,7 +191,10 @@ class _Generator(_Records):
         for _position in range(6):
             value, digit = divmod(value, 31)
             chars.append(ALPHABET[digit])
-        return style + "".join(reversed(chars))
+        body = style + "".join(reversed(chars))
+        # The showcase's body is its own (an enterprise elsewhere may share it: codes
+        # differ by county, but a body never reused is simpler to reason about).
+        return self.org_body(style) if body == SHOWCASE_BODY else body
 
     def next_in_bucket(self, key: tuple[str, ...], size: int) -> int:
         """The k-th distinct element of a permutation of range(size) for this bucket,
@@ -229,6 +242,31 @@ class _Generator(_Records):
         self.enterprise_records(
             rows, draw.city, draw.county_code, draw.industry, draw.established,
             rows.subject["registration_status"], number,
+        )  # fmt: skip
+        if number == 0:
+            # Drawn and dropped above, so every other subject of the seed stays the same.
+            return self.showcase_enterprise()
+        return rows
+
+    def showcase_enterprise(self) -> SubjectRows:
+        """The showcase enterprise (SHOWCASE_NAME, SHOWCASE_USCC): an IT firm in Hangzhou's
+        Xihu district whose records come from its own random streams; document numbers
+        share the run's serials, so they stay unique."""
+        own = _Generator(seed=self.seed + 1_000_003, as_of=self.as_of)
+        own.serials = self.serials
+        draw = dataclasses.replace(
+            own.enterprise_draw(),
+            city=next(c for c in CITIES if c.code == "330100"),
+            county_code=SHOWCASE_COUNTY[0],
+            county_name=SHOWCASE_COUNTY[1],
+            industry=INDUSTRY_BY_CODE["I"],
+        )
+        subject = own.enterprise_subject(draw, SHOWCASE_NAME)
+        subject.update(uscc=SHOWCASE_USCC, registration_status=RS.EXISTING)
+        rows = SubjectRows(index=0, subject=subject)
+        own.enterprise_records(
+            rows, draw.city, draw.county_code, draw.industry, draw.established,
+            RS.EXISTING, 0,
         )  # fmt: skip
         return rows
 

@@ -33,6 +33,7 @@ class DisciplinaryMeasureEdition(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=250)
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    issuer_en = models.CharField(_("issued by (English)"), max_length=300, blank=True)
     effective_from = models.DateField(_("in force from"))
     effective_until = models.DateField(_("in force until"), null=True, blank=True)
     source_url = models.URLField(_("source"), blank=True)
@@ -147,13 +148,19 @@ class CreditList(models.Model):
         related_name="credit_lists",
         on_delete=models.PROTECT,
     )
+    # Each text in both languages; the plain field keeps the language it was first written
+    # in (legal basis Chinese, criteria and rules English), the page picks by language
+    # (core/templatetags/localized.py).
     legal_basis = models.TextField(_("legal basis"))
+    legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
     criteria = models.TextField(_("listing criteria"))
+    criteria_zh = models.TextField(_("listing criteria (Chinese)"), blank=True)
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"), null=True, blank=True, help_text=_("Empty: no fixed term.")
     )
     end_rule = models.CharField(_("how an entry ends"), max_length=20, choices=EndRule.choices)
     end_rule_text = models.TextField(_("how an entry ends (details)"), blank=True)
+    end_rule_text_zh = models.TextField(_("how an entry ends (details, Chinese)"), blank=True)
     objection_working_days = models.PositiveSmallIntegerField(
         _("working days to object before listing"),
         default=0,
@@ -194,6 +201,7 @@ class CreditList(models.Model):
         help_text=_("E.g. 2: repair is refused for a subject listed two or more times."),
     )
     repair_rule = models.TextField(_("repair rule"), blank=True)
+    repair_rule_zh = models.TextField(_("repair rule (Chinese)"), blank=True)
     measures = models.ManyToManyField(
         DisciplinaryMeasure,
         verbose_name=_("applicable disciplinary measures"),

@@ -344,3 +344,101 @@ CREDIT_LISTS: list[dict[str, object]] = [
         "measures": _ZJ_SERIOUS,
     },
 ]
+
+# The texts of each list in the other language (rules.md §5): criteria, ends and repair
+# rules were written in English, legal bases in Chinese. Kept apart from CREDIT_LISTS
+# because migration 0002 creates lists from those dicts as they were then; migration 0005
+# fills these in, and new lists carry both from the start.
+LIST_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "cn-class-a-taxpayers": {
+        "legal_basis_en": "Measures for Tax Credit Management (Trial) (STA Announcement No. 40 "
+        "of 2014)",
+        "criteria_zh": "年度纳税信用评价为A级（90分以上）的纳税人。",
+        "end_rule_text_zh": "有效至下一年度评价结果发布（每年4月发布）。",
+    },
+    "cn-water-transport-red": {
+        "legal_basis_en": "Measures for Credit Information of the Water Transport Construction "
+        "Market (Ministry of Transport)",
+        "criteria_zh": "水运工程建设年度信用评价为AA级的企业。",
+        "end_rule_text_zh": "有效至下一年度信用评价。",
+    },
+    "cn-dishonest-judgment-debtors": {
+        "legal_basis_en": "Provisions of the Supreme People's Court on Publishing the List of "
+        "Dishonest Judgment Debtors (Fa Shi [2017] No. 7)",
+        "criteria_zh": "有履行能力而拒不履行生效法律文书确定义务，或者妨碍、规避执行的被执行人。",
+        "end_rule_text_zh": "期限二年，可延长一至三年；义务履行完毕或期限届满后3个工作日内删除，"
+        "各项惩戒措施同时解除。",
+    },
+    "cn-samr-serious-violation": {
+        "legal_basis_en": "Measures for the Administration of the List of Serious Violations and "
+        "Untrustworthiness in Market Regulation (SAMR Order No. 44)",
+        "criteria_zh": "违反市场监督管理法律法规、受到较重行政处罚的严重违法行为；列入前告知当事人"
+        "理由，当事人可在10个工作日内提出异议。",
+        "end_rule_text_zh": "列入满3年移出；列入满1年、已履行义务且未受到新的较重行政处罚的，"
+        "可通过信用修复提前移出。",
+        "repair_rule_zh": "列入满一年、已履行义务并作出公开信用承诺的，可以申请；"
+        "两次以上列入的不予修复。",
+    },
+    "cn-abnormal-operations": {
+        "legal_basis_en": "Interim Measures for the Administration of the List of Enterprises "
+        "with Abnormal Operations (SAIC Order No. 68)",
+        "criteria_zh": "未按期报送年度报告（1月1日至6月30日）、公示信息隐瞒真实情况或弄虚作假，"
+        "或者通过登记的住所无法联系。",
+        "end_rule_text_zh": "履行相关义务后移出；列入满3年仍未履行的，提请列入市场监督管理严重违法"
+        "失信名单。",
+    },
+    "zj-class-a-taxpayers": {
+        "legal_basis_en": "Measures for Tax Credit Management (Trial) (STA Announcement No. 40 "
+        "of 2014)",
+        "criteria_zh": "年度纳税信用评价为A级的浙江省纳税人。",
+        "end_rule_text_zh": "有效至下一年度评价结果发布。",
+    },
+    "zj-contract-abiding": {
+        "legal_basis_en": "Zhejiang Measures for Publicising Contract-abiding and Trustworthy "
+        "Enterprises",
+        "criteria_zh": "经公示认定的守合同、重信用企业。",
+        "end_rule_text_zh": "自公布之日起两年内有效。",
+    },
+    "zj-dishonest-judgment-debtors": {
+        "legal_basis_en": "Provisions of the Supreme People's Court on Publishing the List of "
+        "Dishonest Judgment Debtors (Fa Shi [2017] No. 7)",
+        "criteria_zh": "有履行能力而拒不履行生效法律文书的浙江省法院被执行人。",
+        "end_rule_text_zh": "义务履行完毕或期限届满后3个工作日内删除。",
+    },
+    "zj-culture-tourism-black": {
+        "legal_basis_en": "Provisions on Credit Management of the Culture and Tourism Market "
+        "(Ministry of Culture and Tourism Order No. 7)",
+        "criteria_zh": "被认定为严重失信的文化和旅游市场主体。",
+        "end_rule_text_zh": "列入满3年移出；满1年后可通过信用修复提前移出。",
+        "repair_rule_zh": "列入满一年且已履行义务的，可以申请。",
+    },
+    "zj-eco-serious": {
+        "legal_basis_en": "Environmental credit evaluation rules of the Ministry of Ecology and "
+        "Environment and the Zhejiang Department of Ecology and Environment",
+        "criteria_zh": "环境信用评价为严重失信的企业（严重污染环境、篡改伪造监测数据等）。",
+        "end_rule_text_zh": "列入满3年移出，提前修复的除外。",
+        "repair_rule_zh": "列入满一年、已完成污染整改并缴清罚款的，可以申请。",
+    },
+    "zj-production-safety-serious": {
+        "legal_basis_en": "Measures for the Administration of the List of Seriously "
+        "Untrustworthy Entities in Production Safety (Ministry of Emergency Management Order "
+        "No. 11)",
+        "criteria_zh": "对重大生产安全事故负有责任或者存在严重违法生产行为。",
+        "end_rule_text_zh": "列入满3年移出；满1年后可通过信用修复提前移出。",
+        "repair_rule_zh": "列入满一年且已消除事故隐患的，可以申请。",
+    },
+    "zj-wage-arrears": {
+        "legal_basis_en": "Interim Measures for the Administration of the List of Entities "
+        "Subject to Joint Punishment for Wage Arrears to Migrant Workers (MOHRSS Order No. 45)",
+        "criteria_zh": "恶意拖欠农民工工资的用人单位。",
+        "end_rule_text_zh": "列入满3年移出；工资全部清偿满1年后可提前移出。",
+        "repair_rule_zh": "列入满一年且已清偿全部拖欠工资的，可以申请。",
+    },
+}
+
+# The measure editions' issuers in English (the editions were seeded with Chinese ones).
+MEASURE_EDITION_ISSUERS_EN = {
+    "cn-2021": "National Development and Reform Commission, People's Bank of China, "
+    "Inter-Ministerial Joint Conference on the Social Credit System",
+    "zj-2022": "Zhejiang Development and Reform Commission",
+}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from core.actors import Actor
 from core.audit import snapshot
 from core.exceptions import DomainError
+from core.site import site_name
 from enterprises.models import CreditRecord, Subject
 
 # ``audit_change`` is looked up on the package at call time, so that replacing it there (as
@@ -152,8 +153,12 @@ def _notify(case: Case, note: str) -> None:
             "path": path,
         }
         send_mail(
-            subject=_("[CreditSite] %(reference)s: %(state)s")
-            % {"reference": case.reference, "state": CaseState(case.state).label},
+            subject=_("[%(site)s] %(reference)s: %(state)s")
+            % {
+                "site": site_name(),
+                "reference": case.reference,
+                "state": CaseState(case.state).label,
+            },
             message=body,
             from_email=None,
             recipient_list=[case.contact_email],

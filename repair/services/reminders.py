@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.jobs import job_run
+from core.site import site_name
 from rules.workdays import add_working_days, effective_deadline, year_entered
 
 from ..models import Case, CaseState
@@ -79,7 +80,8 @@ def case_deadlines_remind(*, on: dt.date | None = None) -> dict[str, int]:
                 for c in mine
             ]
             send_mail(
-                subject=_("[CreditSite] %(n)d cases due within 2 working days") % {"n": len(mine)},
+                subject=_("[%(site)s] %(n)d cases due within 2 working days")
+                % {"site": site_name(), "n": len(mine)},
                 message="\n".join(lines),
                 from_email=None,
                 recipient_list=[user.email],
