@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -112,7 +112,8 @@ def test_partial_renders_with_only_the_evaluation():
     scoring.subject_rescore(subject_id=subject.pk)
     evaluation = Evaluation.objects.select_related("subject", "edition").get(subject=subject)
 
-    html = render_to_string("enterprises/_evaluation.html", {"evaluation": evaluation})
+    with translation.override("en"):
+        html = render_to_string("enterprises/_evaluation.html", {"evaluation": evaluation})
 
     assert "770" in html
     assert "<svg" in html
