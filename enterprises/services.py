@@ -44,6 +44,7 @@ from .publicity import (
     PUBLICITY_INPUTS,
     publicity_edition_store,
     publicity_fill,
+    publicity_recompute_due,
     publicity_recompute_one,
 )
 from .rescore_requests import (  # noqa: F401 - callers use enterprises.services
@@ -343,12 +344,12 @@ def record_update(
         publicity = None
         given_by_hand = "publicity_end" in data and data["publicity_end"] != end_before
         stored = RecordEdition.objects.select_related("edition").filter(record_id=record.pk).first()
-        if not given_by_hand and (
-            recompute_publicity
-            or (
-                stored is not None
-                and any(getattr(record, n) != inputs_before[n] for n in PUBLICITY_INPUTS)
-            )
+        if publicity_recompute_due(
+            record,
+            inputs_before=inputs_before,
+            stored=stored,
+            given_by_hand=given_by_hand,
+            force=recompute_publicity,
         ):
             publicity = publicity_recompute_one(record)
         _record_validate(record)

@@ -231,3 +231,34 @@ def kinds_in_category(category: str) -> list[str]:
         for kind, info in KINDS.items()
         if info.category == category and kind != RecordKind.TAX_CREDIT_RATING
     ]
+
+
+# What a record of each kind carries beyond what every record has (rules.md §3.3): the
+# officials' form for a kind shows these fields and no others'. Severity belongs to the
+# negative kinds (``NEGATIVE_KINDS``); the names are the record's field names.
+PENALTY_DETAILS: tuple[str, ...] = (
+    "penalty_type",
+    "simplified_procedure",
+    "fine_amount",
+    "decision_revoked_on",
+)
+VALIDITY_DETAILS: tuple[str, ...] = ("valid_from", "valid_until")
+AMOUNT_DETAILS: tuple[str, ...] = ("amount",)
+KIND_DETAILS: dict[str, tuple[str, ...]] = {
+    RecordKind.PENALTY: PENALTY_DETAILS,
+    RecordKind.LICENCE: VALIDITY_DETAILS,
+    RecordKind.QUALIFICATION: VALIDITY_DETAILS,
+    RecordKind.TAX_ARREARS: AMOUNT_DETAILS,
+    RecordKind.SOCIAL_INSURANCE_ARREARS: AMOUNT_DETAILS,
+    RecordKind.DONATION: AMOUNT_DETAILS,
+    RecordKind.TAX_CREDIT_RATING: ("tax_credit_level", "tax_year"),
+}
+# Every kind-specific field, whichever kind carries it.
+DETAIL_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(name for names in KIND_DETAILS.values() for name in names)
+)
+
+
+def kind_details(kind: str) -> tuple[str, ...]:
+    """The kind-specific fields a record of ``kind`` carries (rules.md §3.3), in form order."""
+    return KIND_DETAILS.get(kind, ())

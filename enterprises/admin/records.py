@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any, cast
 
 from django import forms
@@ -16,7 +17,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.actors import Actor
 from core.admin.base import (
     CappedCountPaginator,
     GuardedModelAdmin,
@@ -27,7 +27,7 @@ from core.admin.base import (
     own_department,
     request_actor,
 )
-from core.exceptions import DepartmentNotAllowed, DomainError
+from core.exceptions import DomainError
 from enterprises import imports, services
 from enterprises.models import (
     CreditRecord,
@@ -36,10 +36,25 @@ from enterprises.models import (
     RecordState,
     Subject,
 )
-from enterprises.uscc import looks_like_uscc, normalize_uscc
+from enterprises.publicity import publicity_preview
+from enterprises.queries import subject_ids_matching
+from rules.kinds import RecordKind
 
 from .bulk_import import ImportAdminMixin
 from .order45 import Order45Filter, order45_clock_display
+from .record_forms import (
+    KIND_PARAM,
+    MAIN_FIELDS,
+    PREVIEW_BUTTON,
+    CreditRecordForm,
+    detail_fields,
+    kind_from,
+    kind_groups,
+    preview_rows,
+    publicity_fields,
+    requested_kind,
+)
+from .subjects import SubjectChoiceField, SubjectPickWidget
 
 # A search term as common as 有限公司 matches millions of subjects: the record list
 # searches the records of the first this many (narrow the term to see others).
@@ -47,52 +62,6 @@ SEARCH_MATCH_LIMIT = 2_000
 
 
 # --- Credit records ----------------------------------------------------------------------
-
-
-class CreditRecordForm(forms.ModelForm):
-    """Validates with the model's own rules (field-keyed errors) plus the two checks the
-    services make that a form cannot see, so the admin shows field errors, not a 500."""
-
-    actor: Actor  # set per request by CreditRecordAdmin.get_form
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Why this is entered or changed; kept in the audit trail. Required for a change."
-        ),
-    )
-
-    class Meta:
-        model = CreditRecord
-        fields = ("subject", "department", *services.RECORD_FIELDS)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = self.instance.pk is not None
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}  # a ModelForm's clean() returns its cleaned_data
-        department = cleaned.get("department")
-        department_id = department.pk if department is not None else self.instance.department_id
-        if department_id is not None and not self.actor.may_write(department_id):
-            self.add_error(
-                "department" if "department" in self.fields else None,
-                DepartmentNotAllowed.default_message,
-            )
-        document = (cleaned.get("document_number") or "").strip()
-        if department_id is not None and document:
-            # The database constraint would say this in words no official wants to read.
-            clash = CreditRecord.objects.filter(
-                department_id=department_id, document_number=document
-            ).exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error(
-                    "document_number",
-                    _("This department already has a record with this document number."),
-                )
-        return cleaned
 
 
 class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
@@ -114,7 +83,8 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     search_fields = ("=subject__uscc", "=document_number", "subject__name")
     search_help_text = _("A unified social credit code, a document number or part of a name.")
     date_hierarchy = "decision_date"
-    raw_id_fields = ("subject",)
+    # Picked by code, name or pinyin (SubjectAdmin's search), never by id.
+    autocomplete_fields = ("subject",)
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = ("state", "state_changed_at", "order45_clock", "created_at", "updated_at")
@@ -166,21 +136,17 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[CreditRecord], search_term: str
     ) -> tuple[QuerySet[CreditRecord], bool]:
-        """A code → that subject's records; otherwise the exact document number or part of
-        the subject's name (``contains``, not ``icontains``, so a trigram index serves it).
+        """A code → that subject's records; otherwise the exact document number or the
+        subjects the term names as the subject search finds them (names, former names,
+        pinyin: ``enterprises.queries.subject_ids_matching``).
 
         The two sides are looked up first and combined by id: ``document_number = …
         OR subject.name LIKE …`` across the join would scan every record."""
         term = search_term.strip()
         if not term:
             return queryset, False
-        subjects = Q(name__contains=term)
-        if looks_like_uscc(term):
-            subjects |= Q(uscc=normalize_uscc(term))
         limit = SEARCH_MATCH_LIMIT
-        subject_ids = list(
-            Subject.objects.filter(subjects).order_by().values_list("pk", flat=True)[:limit]
-        )
+        subject_ids = subject_ids_matching(term, base=Subject.objects.all(), limit=limit) or []
         record_ids = list(
             queryset.filter(document_number=term).order_by().values_list("pk", flat=True)[:limit]
         )
@@ -189,58 +155,25 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     # --- the form ---------------------------------------------------------------------
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
+        """The fields every record has and the chosen kind's own (rules.md §3.3)."""
         writable = (
             self.has_change_permission(request, obj)
             if obj is not None
             else self.has_add_permission(request)
         )
+        kind = requested_kind(request, obj)
+        publicity = publicity_fields(kind, obj)
+        if obj is not None:
+            publicity += ["state", "state_changed_at"]
+            if kind == RecordKind.PENALTY:
+                publicity.append("order45_clock")
+        details = detail_fields(kind, obj)
         return [
-            (
-                None,
-                {
-                    "fields": [
-                        "subject",
-                        "department",
-                        "kind",
-                        "title",
-                        "decision_date",
-                        "document_number",
-                        "legal_basis",
-                        "content",
-                    ]
-                },
-            ),
-            (
-                _("Publicity"),
-                {
-                    "fields": [
-                        "disclosure",
-                        "severity",
-                        "publicity_end",
-                        "state",
-                        "state_changed_at",
-                        "decision_revoked_on",
-                        "order45_clock",
-                    ]
-                },
-            ),
-            (
-                _("Details of the kind"),
-                {
-                    "fields": [
-                        "penalty_type",
-                        "simplified_procedure",
-                        "fine_amount",
-                        "amount",
-                        "valid_from",
-                        "valid_until",
-                        "tax_credit_level",
-                        "tax_year",
-                    ]
-                },
-            ),
+            (None, {"fields": list(MAIN_FIELDS)}),
+            (_("Publicity"), {"fields": publicity}),
+            *([(_("Details of the kind"), {"fields": details})] if details else []),
             *([(_("Audit trail"), {"fields": ["reason"]})] if writable else []),
-            (_("Record keeping"), {"fields": ["created_at", "updated_at"]}),
+            *([(_("Record keeping"), {"fields": ["created_at", "updated_at"]})] if obj else []),
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
@@ -252,9 +185,18 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request_actor(request)})
+        attributes = {
+            "actor": request_actor(request),
+            "previewing": request.method == "POST" and PREVIEW_BUTTON in request.POST,
+            # As stored, before the form writes the submitted values onto ``obj``.
+            "original": copy.copy(obj) if obj is not None else None,
+        }
+        return type(form.__name__, (form,), attributes)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "subject":
+            kwargs["widget"] = SubjectPickWidget(db_field, self.admin_site)
+            kwargs["form_class"] = SubjectChoiceField
         if db_field.name == "department" and not is_unrestricted(request):
             own = own_department(request)
             # Only their own department; none at all for an official without one.
@@ -270,6 +212,55 @@ class CreditRecordAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
         if own is not None and "department" not in initial:
             initial["department"] = own.pk
         return initial
+
+    # --- choose the kind first; preview before saving --------------------------------------
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None):
+        # A submitted form says its kind itself (a missing or unknown one is a field error).
+        if request.method != "POST" and not kind_from(request.GET.get(KIND_PARAM)):
+            return self.kind_choice_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def kind_choice_view(self, request: HttpRequest) -> HttpResponse:
+        """The first step of entering a record: which kind (each has a form of its own)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        kept = request.GET.copy()
+        kept.pop(KIND_PARAM, None)
+        extra = f"&{kept.urlencode()}" if kept else ""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add credit record: choose its kind"),
+            "opts": self.opts,
+            "groups": kind_groups(extra),
+            "unknown_kind": request.GET.get(KIND_PARAM, ""),
+            "is_popup": "_popup" in request.GET,
+        }
+        return TemplateResponse(request, "admin/enterprises/creditrecord/choose_kind.html", context)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ):
+        form = context["adminform"].form
+        preview = getattr(form, "preview", None)
+        if preview is None and obj is not None and not form.is_bound:
+            # A stored record as it stands: what it has now.
+            try:
+                preview = publicity_preview(obj, original=obj)
+            except DomainError:
+                preview = None
+        context["preview_rows"] = preview_rows(preview) if preview is not None else None
+        context["preview_button"] = PREVIEW_BUTTON
+        context["kind_label"] = (
+            RecordKind(kind).label if (kind := requested_kind(request, obj)) else ""
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request: HttpRequest, obj: CreditRecord, form: Any, change: bool) -> None:
         """Writes through the services (audit trail, rescoring), never ``obj.save()``."""

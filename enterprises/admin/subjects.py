@@ -7,8 +7,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
@@ -23,14 +28,72 @@ from core.admin.base import (
 from core.exceptions import DomainError
 from enterprises import imports, services
 from enterprises.models import FormerName, Subject
-from enterprises.uscc import looks_like_uscc, normalize_uscc
+from enterprises.queries import subject_ids_matching
+from enterprises.uscc import normalize_uscc
 
 from .bulk_import import ImportAdminMixin
 
 # Masked for everyone but administrators, so never a URL filter of anyone else (rules.md §11.1).
 register_secret_fields(Subject, "id_number")
 
+# A search term as common as 有限公司 matches millions of subjects: the subject list shows
+# the first this many matches (narrow the term to see others).
+SUBJECT_MATCH_LIMIT = 2_000
+# The picker of a record's subject offers the first this many (five pages of 20).
+PICK_MATCH_LIMIT = 100
+
 # --- Credit subjects --------------------------------------------------------------------
+
+
+def subject_pick_label(subject: Subject) -> str:
+    """How a subject is offered where an official picks one: name, code, registration
+    status and region, never its id (a natural person: name only, rules.md §11.1)."""
+    parts = [subject.name]
+    if subject.uscc:
+        parts.append(subject.uscc)
+    if not subject.is_natural_person:
+        parts.append(str(subject.get_registration_status_display()))
+    region = subject.region
+    if region is not None:
+        english = (get_language() or "").startswith("en")
+        parts.append(region.name_en if english and region.name_en else region.name_zh)
+    return " · ".join(parts)
+
+
+class SubjectPickView(AutocompleteJsonView):
+    """The answers of a record form's subject picker: Django's autocomplete (the same
+    permission checks: the field must be an ``autocomplete_fields`` of its admin, the
+    official must be allowed to view subjects), labelled by ``subject_pick_label``."""
+
+    def process_request(self, request: HttpRequest) -> Any:
+        found = super().process_request(request)  # type: ignore[misc]
+        if found[1].model is not Subject:
+            # Subjects only: another model's choices are not this view's to answer.
+            raise PermissionDenied
+        return found
+
+    def get_queryset(self) -> QuerySet[Subject]:
+        if not self.term.strip():
+            # Nothing typed yet: nothing offered (the first subjects by id help no one).
+            return Subject.objects.none()
+        return super().get_queryset().select_related("region")
+
+    def serialize_result(self, obj: Subject, to_field_name: str) -> dict[str, str]:
+        return {"id": str(getattr(obj, to_field_name)), "text": subject_pick_label(obj)}
+
+
+class SubjectChoiceField(forms.ModelChoiceField):
+    """A picked subject shows as it is offered (``subject_pick_label``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return subject_pick_label(obj)
+
+
+class SubjectPickWidget(AutocompleteSelect):
+    """``AutocompleteSelect`` asking ``SubjectPickView`` instead of the site's view."""
+
+    def get_url(self) -> str:
+        return reverse(f"{self.admin_site.name}:enterprises_subject_pick")
 
 
 class SubjectForm(forms.ModelForm):
@@ -127,7 +190,10 @@ class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     list_select_related = ("region",)
     list_filter = ("subject_type", "registration_status", "uscc_override")
     search_fields = ("=uscc", "name")
-    search_help_text = _("A unified social credit code or part of a name.")
+    search_help_text = _(
+        "A unified social credit code, or at least two characters of a current or former "
+        "name or of its pinyin (e.g. hzxh or hangzhouxihu)."
+    )
     show_full_result_count = False
     paginator = CappedCountPaginator
     raw_id_fields = ("region",)
@@ -135,13 +201,25 @@ class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Subject], search_term: str
     ) -> tuple[QuerySet[Subject], bool]:
+        """As the public search finds subjects (``enterprises.queries.subject_ids_matching``:
+        the code, the names and their pinyin, by index), over this official's subjects.
+        The first matches only: a common term is narrowed, never scanned for all."""
         term = search_term.strip()
         if not term:
             return queryset, False
-        condition = Q(name__contains=term)
-        if looks_like_uscc(term):
-            condition |= Q(uscc=normalize_uscc(term))
-        return queryset.filter(condition), False
+        limit = PICK_MATCH_LIMIT if _is_pick(request) else SUBJECT_MATCH_LIMIT
+        ids = subject_ids_matching(term, base=queryset, limit=limit)
+        return queryset.filter(pk__in=ids or []), False
+
+    def get_urls(self):
+        return [
+            path(
+                "pick/",
+                self.admin_site.admin_view(SubjectPickView.as_view(admin_site=self.admin_site)),
+                name="enterprises_subject_pick",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
         writable = (
@@ -218,6 +296,11 @@ class SubjectAdmin(ImportAdminMixin, NoDeleteMixin, GuardedModelAdmin):
         return imports.subjects_import(
             actor=request_actor(request), file=upload, filename=upload.name
         )
+
+
+def _is_pick(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "enterprises_subject_pick"
 
 
 # --- Reference data ----------------------------------------------------------------------

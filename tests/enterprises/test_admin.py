@@ -147,7 +147,7 @@ def test_reviewer_sees_all_records(reviewer_client, records):
 
 
 def test_officer_add_form_offers_only_own_department(officer_client, amr, tax):
-    response = officer_client.get(url("creditrecord_add"))
+    response = officer_client.get(url("creditrecord_add"), {"kind": "penalty"})
     choices = list(response.context["adminform"].form.fields["department"].queryset)
     assert choices == [amr]
 
@@ -663,5 +663,6 @@ def test_archived_records_leave_the_list_unless_asked_for(officer_client, amr, r
 
 
 def test_the_record_form_offers_the_simplified_procedure(officer_client, amr):
-    body = officer_client.get(reverse("admin:enterprises_creditrecord_add")).content.decode()
+    add = reverse("admin:enterprises_creditrecord_add")
+    body = officer_client.get(add, {"kind": "penalty"}).content.decode()
     assert 'name="simplified_procedure"' in body
