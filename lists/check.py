@@ -21,8 +21,8 @@ from core.exports import csv_writer
 from enterprises.models import Subject
 from enterprises.uscc import USCCError, looks_like_uscc, normalize_uscc, validate_uscc
 
-from .models import CreditList, Label
-from .queries import subject_active_entries
+from .models import Label
+from .standing import SubjectStanding, subject_standings
 
 MAX_ITEMS = 1000
 
@@ -48,6 +48,7 @@ class CheckItem:
     evaluated_at: dt.datetime | None = None
     black: list[dict[str, Any]] = field(default_factory=list)
     red: list[dict[str, Any]] = field(default_factory=list)
+    standing: SubjectStanding | None = None
 
     def as_dict(self) -> dict[str, Any]:
         subject = self.subject
@@ -65,6 +66,8 @@ class CheckItem:
             "evaluated_at": self.evaluated_at.isoformat() if self.evaluated_at else None,
             "black_lists": self.black,
             "red_lists": self.red,
+            # The same object as the credit file API's (rules.md §3.9).
+            "standing": self.standing.as_dict() if self.standing else None,
         }
 
 
@@ -89,7 +92,7 @@ def _evaluations(subject_ids: list[int]) -> dict[int, tuple[str, int, dt.datetim
     return {sid: (grade, score, at) for sid, grade, score, at in rows}
 
 
-def _entry_dict(entry: Any) -> dict[str, Any]:
+def _entry_dict(entry: Any, *, note: str = "") -> dict[str, Any]:
     credit_list = entry.credit_list
     data: dict[str, Any] = {
         "list": credit_list.slug,
@@ -103,6 +106,7 @@ def _entry_dict(entry: Any) -> dict[str, Any]:
     if credit_list.is_black:
         data["serious"] = credit_list.is_serious
         data["reason"] = entry.reason
+        data["note"] = note
         data["measures"] = [
             {
                 "code": m.code,
@@ -163,28 +167,20 @@ def check_subjects(queries: list[str], *, on: dt.date | None = None) -> list[Che
         if item.subject is None and item.reason is None:
             item.reason, item.message = Reason.UNKNOWN, _("No subject with this exact name.")
     ids = list(found)
-    black: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    red: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    punished: set[int] = set()
-    if ids:
-        for entry in subject_active_entries(ids, on=on):
-            if entry.credit_list.color == CreditList.Color.BLACK:
-                black[entry.subject_id].append(_entry_dict(entry))
-                if entry.credit_list.is_serious:
-                    punished.add(entry.subject_id)
-            else:
-                red[entry.subject_id].append(_entry_dict(entry))
+    # Label, counts and entries come from the subject's standing, as on every surface.
+    standings = subject_standings(ids, on=on, measures=True) if ids else {}
     grades = _evaluations(ids) if ids else {}
     for item in items:
         if item.subject is None:
             continue
         pk = item.subject.pk
+        standing = standings[pk]
         item.found = True
-        item.black, item.red = black.get(pk, []), red.get(pk, [])
-        if pk in punished:
-            item.label = Label.PUNISHED
-        elif item.red:
-            item.label = Label.ENCOURAGED
+        item.standing = standing
+        notes = standing.entry_notes()
+        item.black = [_entry_dict(e, note=notes.get(e.pk, "")) for e in standing.black_entries]
+        item.red = [_entry_dict(e) for e in standing.red_entries]
+        item.label = standing.label
         if pk in grades:
             item.grade, item.score, item.evaluated_at = grades[pk]
     return items

@@ -13,13 +13,30 @@ from django.db.models import Count
 from django.utils import timezone
 
 from enterprises import queries
-from enterprises.models import CreditRecord, FormerName, RecordState, Subject
+from enterprises.models import (
+    CreditCommitment,
+    CreditRecord,
+    FormerName,
+    RecordState,
+    Subject,
+)
 from enterprises.queries import Page
 from lists.models import Label
-from lists.queries import active_entries, entries_label, subject_active_entries
+from lists.queries import active_entries, subject_active_entries
+from lists.standing import (
+    COMMITMENT_PLACEMENT,
+    RepairedItem,
+    SubjectStanding,
+    entry_placement,
+    record_placement,
+    repaired_in_publication,
+    standing_from,
+    subject_standings,
+)
 from repair.eligibility import records_eligibility
 from repair.services.expiry import records_kept_public
-from rules.kinds import Category
+from rules.kinds import ZHEJIANG_GROUP, Category, CreditChinaTab, ZhejiangTab
+from supervision.models import Inspection
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -62,6 +79,10 @@ def repair_infos(records: list[CreditRecord]) -> dict[int, RepairInfo]:
 
 CATEGORY_ORDER = [Category.BASIC, Category.NEGATIVE, Category.TRUST, Category.OTHER]
 FILE_RECORDS_PER_PAGE = 50
+# The two groupings of the file (rules.md §3.1): Credit China's eight tabs (the default)
+# and Credit Zhejiang's four groups with their tabs.
+VIEW_CHINA, VIEW_ZHEJIANG = "china", "zhejiang"
+VIEWS = (VIEW_CHINA, VIEW_ZHEJIANG)
 
 
 def file_records_page(tab: RecordTab, *, page: int | None) -> tuple[list[CreditRecord], Page]:
@@ -82,33 +103,95 @@ def file_records_page(tab: RecordTab, *, page: int | None) -> tuple[list[CreditR
 
 @dataclass
 class RecordTab:
-    category: str
+    """One tab of the file: its records, list entries, commitments and repaired items in
+    publication. ``count`` is the standing's (rules.md §3.9): what every surface says."""
+
+    key: str
     label: str
-    records: list[CreditRecord]
+    view: str
+    count: int
+    records: list[CreditRecord] = field(default_factory=list)
+    entries: list[Any] = field(default_factory=list)
+    commitments: list[Any] = field(default_factory=list)
+    repaired: list[RepairedItem] = field(default_factory=list)
+    # Credit Zhejiang's tabs inside a group: (label, count).
+    sections: list[tuple[str, int]] = field(default_factory=list)
 
     @property
-    def count(self) -> int:
-        return len(self.records)
+    def category(self) -> str:
+        return self.key
+
+    @property
+    def query(self) -> str:
+        """The tab's address: Zhejiang's groups basic/negative/trust need no ``view``."""
+        if self.view == VIEW_ZHEJIANG and self.key != Category.OTHER:
+            return f"tab={self.key}"
+        if self.view == VIEW_CHINA and self.key != CreditChinaTab.OTHER:
+            return f"tab={self.key}"
+        return f"view={self.view}&tab={self.key}"
+
+    @property
+    def has_items(self) -> bool:
+        return bool(self.records or self.entries or self.commitments or self.repaired)
 
 
 @dataclass
 class CreditFile:
     subject: Subject
     former_names: list[FormerName]
-    tabs: list[RecordTab]
-    label: Any
+    standing: SubjectStanding
+    china_tabs: list[RecordTab]
+    zhejiang_tabs: list[RecordTab]
     list_entries: list[Any]
     evaluation: Any
     generated_at: dt.datetime
+    view: str = VIEW_CHINA
     records: list[CreditRecord] = field(default_factory=list)
+    commitments: list[Any] = field(default_factory=list)
+    inspections: list[Any] = field(default_factory=list)
 
-    def tab(self, category: str) -> RecordTab:
-        return next(t for t in self.tabs if t.category == category)
+    @property
+    def label(self) -> Label | None:
+        return Label(self.standing.label) if self.standing.label else None
+
+    @property
+    def tabs(self) -> list[RecordTab]:
+        return self.zhejiang_tabs if self.view == VIEW_ZHEJIANG else self.china_tabs
+
+    def tab(self, key: str) -> RecordTab:
+        return next(t for t in self.tabs if t.key == key)
 
 
-def credit_file(code: str) -> CreditFile | None:
-    """Everything public about one organisation, in a constant number of queries:
-    the subject, former names, fully public records in publicity, label and list entries."""
+def _tabs(
+    view: str,
+    keys: list[str],
+    labels: dict[str, str],
+    counts: dict[str, int],
+    place: Any,
+    *,
+    records: list[CreditRecord],
+    entries: list[Any],
+    commitments: list[Any],
+    repaired: list[RepairedItem],
+) -> list[RecordTab]:
+    """Partition the file's information into tabs by ``place`` (a placement's field)."""
+    tabs = {k: RecordTab(k, labels[k], view, counts[k]) for k in keys}
+    for record in records:
+        tabs[place(record_placement(record))].records.append(record)
+    for entry in entries:
+        tabs[place(entry_placement(entry))].entries.append(entry)
+    for commitment in commitments:
+        tabs[place(COMMITMENT_PLACEMENT)].commitments.append(commitment)
+    for item in repaired:
+        tabs[place(item.placement)].repaired.append(item)
+    return [tabs[k] for k in keys]
+
+
+def credit_file(code: str, *, view: str = VIEW_CHINA) -> CreditFile | None:
+    """Everything public about one organisation, in a constant number of queries: the
+    subject, former names, fully public records in publicity, list entries in force,
+    commitments, inspection results, repaired information in publication, and the standing
+    computed from them (``lists.standing``, rules.md §3.9)."""
     subject = (
         queries.public_subjects()
         .select_related("region", "region__parent", "industry", "evaluation__edition")
@@ -117,29 +200,90 @@ def credit_file(code: str) -> CreditFile | None:
     )
     if subject is None:
         return None
+    today = timezone.localdate()
     former = list(subject.former_names.all())
     records = list(
         CreditRecord.objects.public()
         .filter(subject=subject)
-        .select_related("department")
+        .select_related("department", "rule_edition_applied__edition")
         .order_by("-decision_date", "-id")
     )
-    by_category: dict[str, list[CreditRecord]] = {c: [] for c in CATEGORY_ORDER}
-    for record in records:
-        by_category[record.category].append(record)
-    tabs = [RecordTab(c, str(Category(c).label), by_category[c]) for c in CATEGORY_ORDER]
-    entries = list(subject_active_entries([subject.pk]))
-    label = entries_label(entries)
+    entries = list(subject_active_entries([subject.pk], on=today))
+    commitments = list(
+        CreditCommitment.objects.public()
+        .filter(subject=subject)
+        .select_related("accepting_unit")
+        .order_by("-committed_on", "-id")
+    )
+    inspections = list(
+        Inspection.objects.public()
+        .filter(subject=subject)
+        .select_related("draw__plan__department")
+        .order_by("-published_on", "-id")
+    )
+    repaired = repaired_in_publication([subject.pk], today).get(subject.pk, [])
+    standing = standing_from(
+        subject_id=subject.pk,
+        records=records,
+        entries=entries,
+        commitments=len(commitments),
+        repaired=repaired,
+        on=today,
+    )
+    notes = standing.entry_notes()
+    for entry in entries:
+        entry.standing_note = notes.get(entry.pk, "")  # type: ignore[attr-defined]
+    parts: dict[str, Any] = {
+        "records": records,
+        "entries": entries,
+        "commitments": commitments,
+        "repaired": repaired,
+    }
+    china = _tabs(
+        VIEW_CHINA,
+        list(CreditChinaTab.values),
+        {k: str(v) for k, v in CreditChinaTab.choices},
+        standing.credit_china,
+        lambda p: p.credit_china_tab,
+        **parts,
+    )
+    zhejiang = _tabs(
+        VIEW_ZHEJIANG,
+        list(CATEGORY_ORDER),
+        {k: str(v) for k, v in Category.choices},
+        standing.counts,
+        lambda p: p.category,
+        **parts,
+    )
+    zj_labels = dict(ZhejiangTab.choices)
+    for tab in zhejiang:
+        tab.sections = [
+            (str(zj_labels[k]), standing.zhejiang[k])
+            for k, group in ZHEJIANG_GROUP.items()
+            if group == tab.key
+        ]
     return CreditFile(
         subject=subject,
         former_names=former,
-        tabs=tabs,
-        label=Label(label) if label else None,
+        standing=standing,
+        china_tabs=china,
+        zhejiang_tabs=zhejiang,
         list_entries=entries,
         evaluation=queries.subject_evaluation(subject),
         generated_at=timezone.now(),
+        view=view if view in VIEWS else VIEW_CHINA,
         records=records,
+        commitments=commitments,
+        inspections=inspections,
     )
+
+
+def attach_standings(subjects: list[Subject]) -> None:
+    """``subject.standing`` on each search result: label and counts as the file says them
+    (rules.md §3.9), in a constant number of queries."""
+    standings = subject_standings([s.pk for s in subjects])
+    for subject in subjects:
+        subject.standing = standings.get(subject.pk)  # type: ignore[attr-defined]
 
 
 # --- Home page: list publications and figures ------------------------------------------------

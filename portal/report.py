@@ -190,6 +190,7 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
         ),
         (_("Business scope"), subject.business_scope),
         (_("Label"), file.label.label if file.label else _("None")),
+        (_("Credit standing"), _standing_text(file)),
     ]
     story.append(
         _table(
@@ -247,9 +248,20 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
             )
         story.append(_table(rows, [50 * mm, 22 * mm, 22 * mm, width - 94 * mm]))
 
-    for tab in file.tabs:
+    story.append(_p(_("Credit information by Credit China category"), styles["h2"]))
+    story.append(
+        _table(
+            [
+                [_p(t.label, small) for t in file.china_tabs],
+                [str(t.count) for t in file.china_tabs],
+            ],
+            [width / len(file.china_tabs)] * len(file.china_tabs),
+        )
+    )
+    # The tables follow Credit Zhejiang's four groups; every count is the standing's.
+    for tab in file.zhejiang_tabs:
         story.append(_p(f"{tab.label} ({tab.count})", styles["h2"]))
-        if not tab.records:
+        if not tab.has_items:
             story.append(_p(_("None."), small))
             continue
         header = [
@@ -259,7 +271,7 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
             _p(_("Document number"), small),
             _p(_("Publicity ends"), small),
         ]
-        rows = []  # the lists' rows are already in the story
+        rows = _other_rows(tab, small, english=english)
         for record in tab.records:
             department = record.department.name_en if english else record.department.name_zh
             title = f"{record.get_kind_display()} · {record.title}"
@@ -321,6 +333,75 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
 
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def _standing_text(file: CreditFile) -> str:
+    """The standing's answer in words (docs/rules.md §3.9): never "no negative information"
+    for a black-listed subject, since its entries are counted as negative information."""
+    standing = file.standing
+    text = standing.summary()
+    if not standing.has_negative:
+        text = _("No public negative information.") + " " + text
+    notes = standing.entry_notes()
+    if notes:
+        text += "\n" + " ".join(dict.fromkeys(notes.values()))
+    return text
+
+
+def _other_rows(tab: Any, style: ParagraphStyle, *, english: bool) -> list[list[Any]]:
+    """Rows of a group's list entries, commitments and repaired items (shown as repaired,
+    with the repair decision date, during their publication: docs/rules.md §8.5)."""
+    rows: list[list[Any]] = []
+    for entry in tab.entries:
+        credit_list = entry.credit_list
+        colour = _("Black list") if credit_list.is_black else _("Red list")
+        name = credit_list.name_en if english else credit_list.name_zh
+        authority = credit_list.authority.name_en if english else credit_list.authority.name_zh
+        title = f"{colour} · {name}\n{entry.reason}"
+        if getattr(entry, "standing_note", ""):
+            title += f"\n{entry.standing_note}"
+        rows.append(
+            [
+                _date(entry.listed_on),
+                Paragraph(escape(title).replace("\n", "<br/>"), style),
+                _p(authority, style),
+                _p(entry.document_number, style),
+                _date(entry.term_end),
+            ]
+        )
+    for commitment in tab.commitments:
+        unit = commitment.accepting_unit
+        rows.append(
+            [
+                _date(commitment.committed_on),
+                _p(f"{_('Credit commitment')} · {commitment.get_commitment_type_display()}", style),
+                _p(unit.name_en if english else unit.name_zh, style),
+                "",
+                "",
+            ]
+        )
+    for repaired in tab.repaired:
+        item = repaired.item
+        mark = pgettext("public mark", "Repaired")
+        decided = _("Repair decided on %(day)s; published for objections until %(until)s.") % {
+            "day": _date(repaired.decided_on),
+            "until": _date(repaired.published_until),
+        }
+        department = ""
+        if repaired.is_record:
+            department = item.department.name_en if english else item.department.name_zh
+        rows.append(
+            [
+                _date(getattr(item, "decision_date", None) or getattr(item, "listed_on", None)),
+                Paragraph(
+                    escape(f"[{mark}] {repaired.title}\n{decided}").replace("\n", "<br/>"), style
+                ),
+                _p(department, style),
+                _p(item.document_number, style),
+                "",
+            ]
+        )
+    return rows
 
 
 def breakdown_rows(breakdown: Any) -> list[tuple[str, str, str]]:

@@ -14,3 +14,11 @@ class RepairConfig(AppConfig):
         from .deadlines import case_deadlines_recompute
 
         register_provisional_recompute("repair", case_deadlines_recompute)
+
+        # Repaired information stays on the public file as 已修复 while its repair is
+        # published for objections (docs/rules.md §8.5).
+        from lists.standing import register_repaired_source
+
+        from .queries import repaired_in_publication
+
+        register_repaired_source(repaired_in_publication)

@@ -13,17 +13,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import F, IntegerField, QuerySet, Value, When
+from django.db.models import F, IntegerField, Prefetch, QuerySet, Value, When
 
 from core.actors import Actor
-from enterprises.models import CreditRecord, Subject
+from enterprises.models import CreditRecord, Disclosure, RecordState, Subject
 from enterprises.uscc import normalize_uscc
+from lists.models import ListEntry
 from lists.queries import public_entries_of
+from lists.standing import (
+    RepairedItem,
+    SubjectStanding,
+    entry_placement,
+    record_placement,
+    subject_standing,
+)
 from rules.kinds import NEGATIVE_KINDS
 from rules.workdays import working_days_between
 
 from .eligibility import entry_eligibility, records_eligibility
-from .models import OPEN_EXCLUDED, Case, CaseKind, Decision
+from .models import OPEN_EXCLUDED, Case, CaseKind, CaseState, Decision
 
 
 @dataclass
@@ -31,6 +39,9 @@ class Lookup:
     subject: Subject
     records: list[tuple[CreditRecord, Any]]
     entries: list[tuple[Any, Any]]
+    # What every public surface says of the subject (lists.standing): the guide says "no
+    # public negative information" only when the standing has none (rules.md §3.9).
+    standing: SubjectStanding | None = None
 
 
 def public_negative_records(subject: Subject) -> QuerySet[CreditRecord]:
@@ -49,16 +60,28 @@ def repair_lookup(uscc: str, *, on: dt.date | None = None) -> Lookup | None:
     as the public may be told it: nothing partly public, government-only or of an
     unpublished list is named or moves an answer (rules.md §3.5, §3.7)."""
     code = normalize_uscc(uscc or "")
-    subject = Subject.objects.filter(uscc=code).first() if code else None
+    subject = (
+        Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
+        .filter(uscc=code)
+        .first()
+        if code
+        else None
+    )
     if subject is None:
         return None
+    standing = subject_standing(subject.pk, on=on)
     records = list(public_negative_records(subject))
     answers = records_eligibility(records, on=on)
-    entries = list(public_entries_of([subject.pk], on=on))
+    # Black-list entries are the negative list information; red entries are not repaired.
+    entries = [e for e in public_entries_of([subject.pk], on=on) if e.credit_list.is_black]
+    notes = standing.entry_notes()
+    for entry in entries:
+        entry.standing_note = notes.get(entry.pk, "")  # type: ignore[attr-defined]
     return Lookup(
         subject=subject,
         records=[(r, answers[r.pk]) for r in records],
         entries=[(e, entry_eligibility(e, on=on)) for e in entries],
+        standing=standing,
     )
 
 
@@ -116,3 +139,61 @@ def handling_statistics() -> list[StatisticsRow]:
             row.median_days = float(statistics.median(days[key]))
             row.within_deadline_share = within.get(key, 0) / row.decided
     return sorted(rows.values(), key=lambda r: (r.month, r.department, r.kind), reverse=False)
+
+
+def repaired_in_publication(subject_ids: list[int], day: dt.date) -> dict[int, list[RepairedItem]]:
+    """Per subject, its fully public records and list entries repaired by a repair that is
+    published for objections on ``day`` (carried out, publication not over: rules.md §8.5),
+    with the repair decision date. Registered as ``lists.standing``'s repaired source."""
+    cases = (
+        Case.objects.filter(
+            kind=CaseKind.REPAIR,
+            state=CaseState.PUBLISHED,
+            subject_id__in=list(subject_ids),
+            carried_out_on__lte=day,
+            publication_ends__gte=day,
+        )
+        .exclude(subject__subject_type=Subject.SubjectType.NATURAL_PERSON)
+        .prefetch_related(
+            Prefetch(
+                "records",
+                # public read: fully public repaired records of a published repair (§8.5)
+                queryset=CreditRecord.objects.filter(  # public read: see above
+                    disclosure=Disclosure.PUBLIC, state=RecordState.REPAIRED
+                )
+                .select_related("department")
+                .order_by("-decision_date", "-id"),
+            ),
+            Prefetch(
+                "list_entries",
+                queryset=ListEntry.objects.public()
+                .filter(removal_reason=ListEntry.RemovalReason.REPAIRED)
+                .select_related("credit_list", "credit_list__authority"),
+            ),
+        )
+        .order_by("-carried_out_on", "-id")
+    )
+    found: dict[int, list[RepairedItem]] = {}
+    for case in cases:
+        items = found.setdefault(case.subject_id, [])
+        for record in case.records.all():  # public read: prefetched, fully public only
+            items.append(
+                RepairedItem(
+                    item=record,
+                    placement=record_placement(record),
+                    decided_on=case.decided_on,
+                    published_until=case.publication_ends,
+                    reference=case.reference,
+                )
+            )
+        for entry in case.list_entries.all():  # public read: prefetched, public() only
+            items.append(
+                RepairedItem(
+                    item=entry,
+                    placement=entry_placement(entry),
+                    decided_on=case.decided_on,
+                    published_until=case.publication_ends,
+                    reference=case.reference,
+                )
+            )
+    return {pk: items for pk, items in found.items() if items}

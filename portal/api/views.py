@@ -49,6 +49,15 @@ class ListEntrySerializer(serializers.Serializer):
     listed_on = serializers.DateField()
     term_end = serializers.DateField(allow_null=True)
     measures = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(
+        help_text=_(
+            "On a black list that is not a serious-untrustworthiness list (abnormal operations): "
+            "why it gives no label and deducts no points by itself; empty otherwise."
+        )
+    )
+
+    def get_note(self, entry: Any) -> str:
+        return str(getattr(entry, "standing_note", "") or "")
 
     def get_measures(self, entry: Any) -> builtins.list[str]:
         return [f"{m.code or m.number} {m.name_zh}" for m in entry.credit_list.measures.all()]
@@ -78,7 +87,19 @@ class CreditFileSerializer(serializers.Serializer):
     grade = serializers.SerializerMethodField()
     evaluated_at = serializers.SerializerMethodField()
     record_counts = serializers.SerializerMethodField(
-        help_text=_("Public records in publicity, per category (basic, negative, trust, other).")
+        help_text=_(
+            "Public records in publicity, per category (basic, negative, trust, other); "
+            "records only: the standing counts list entries and commitments too."
+        )
+    )
+    standing = serializers.SerializerMethodField(
+        help_text=_(
+            "What every public surface says of the subject (docs/rules.md §3.9): label, "
+            "negative and trust-keeping information in view (black-list entries are negative, "
+            "red-list entries trust-keeping information), counts per category and per tab of "
+            "Credit China and Credit Zhejiang, and the repaired information still published "
+            "for objections. The batch check gives the same object."
+        )
     )
     list_entries = ListEntrySerializer(many=True)
 
@@ -86,7 +107,7 @@ class CreditFileSerializer(serializers.Serializer):
         return [former.name for former in file.former_names]
 
     def get_label(self, file: file_queries.CreditFile) -> str | None:
-        return str(file.label.value) if file.label else None
+        return file.standing.label
 
     def get_score(self, file: file_queries.CreditFile) -> int | None:
         return file.evaluation.score if file.evaluation else None
@@ -98,7 +119,11 @@ class CreditFileSerializer(serializers.Serializer):
         return file.evaluation.evaluated_at.isoformat() if file.evaluation else None
 
     def get_record_counts(self, file: file_queries.CreditFile) -> dict[str, int]:
-        return {tab.category: tab.count for tab in file.tabs}
+        return dict(file.standing.record_counts)
+
+    @extend_schema_field({"type": "object"})
+    def get_standing(self, file: file_queries.CreditFile) -> dict[str, Any]:
+        return file.standing.as_dict()
 
 
 class PublicRecordSerializer(serializers.ModelSerializer):

@@ -80,7 +80,7 @@ def test_file_page_tabs_file_a_and_b_ratings_under_trust_keeping(client, rated):
     assert counts == {"basic": 0, "negative": 0, "trust": 3, "other": 2}
     titles = [r.title for r in response.context["active_tab"].records]
     assert titles == ["RATING-A-2025", "HONOUR-2026", "RATING-B-2024"]  # newest first
-    other = client.get(f"/enterprises/{rated.uscc}/", {"tab": "other"})
+    other = client.get(f"/enterprises/{rated.uscc}/", {"view": "zhejiang", "tab": "other"})
     assert [r.title for r in other.context["active_tab"].records] == [
         "RATING-M-2023",
         "RATING-D-2022",

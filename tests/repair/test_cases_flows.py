@@ -165,11 +165,18 @@ def test_granted_repair_leaves_every_public_surface_then_is_objected(
     record.refresh_from_db()
     entry.refresh_from_db()
     assert record.state == "repaired" and entry.removal_reason == "repaired"
-    for path in surfaces.values():
-        assert "REPAIR-MARKER" not in client.get(path).content.decode(), path
+    # Published as repaired (已修复) during the 5 working days of publication, counted
+    # nowhere (rules.md §8.5); the records API and the feed no longer carry its content.
+    for name in ("api", "feed"):
+        assert "REPAIR-MARKER" not in client.get(surfaces[name]).content.decode(), name
+    file_page = client.get(surfaces["file"])
+    repaired = [r.item for r in file_page.context["active_tab"].repaired]
+    assert repaired == [record, entry]
+    assert file_page.context["standing"].counts["negative"] == 0
+    assert not file_page.context["active_tab"].records
     pdf_response = client.get(f"/enterprises/{subject.uscc}/report.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.content)).pages)
-    assert subject.name in text and "REPAIR-MARKER" not in text
+    assert subject.name in text and "REPAIR-MARKER" in text and "[Repaired]" in text
     assert Evaluation.objects.get(subject=subject).score > before
     assert subject_label(subject.pk) is None
     # Officials still see it, marked repaired.
