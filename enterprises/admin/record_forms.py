@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
@@ -238,7 +238,7 @@ def preview_rows(preview: PublicityPreview) -> list[tuple[str, str]]:
         end_text = gettext("not published")
     else:
         end_text = preview.end.isoformat()
-    state = gettext("published") if preview.published else gettext("not published")
+    state = pgettext("publicity", "published") if preview.published else gettext("not published")
     if preview.reasons:
         state = f"{state}: {' '.join(preview.reasons)}"
     if preview.edition is not None:
