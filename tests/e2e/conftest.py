@@ -20,6 +20,8 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Chinese text in screenshots even where the system has no CJK font (fonts.conf).
+FONTS = Path(__file__).with_name("fonts.conf")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,7 +49,10 @@ def browser() -> Iterator[Any]:
         _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, "FONTCONFIG_FILE": str(FONTS)},
         )
         yield chromium
         chromium.close()
