@@ -6,5 +6,5 @@ app_name = "news"
 
 urlpatterns = [
     path("news/", views.article_list, name="list"),
-    path("news/<int:pk>/", views.article_detail, name="detail"),
+    path("news/<int:article_id>/", views.article_detail, name="detail"),
 ]

@@ -19,8 +19,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "news/list.html", {"articles": articles, "page": page})
 
 
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = queries.public_article(pk)
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = queries.public_article(article_id)
     if article is None:
         raise Http404("no such article")
     return render(request, "news/detail.html", {"article": article})
