@@ -79,6 +79,15 @@ def _list_dict(credit_list: CreditList) -> dict[str, Any]:
         },
         "legal_basis": credit_list.legal_basis,
         "criteria": credit_list.criteria,
+        # Both languages, as names are (docs/decisions.md: reference texts in both).
+        "legal_basis_zh": credit_list.legal_basis,
+        "legal_basis_en": credit_list.legal_basis_en,
+        "criteria_zh": credit_list.criteria_zh,
+        "criteria_en": credit_list.criteria,
+        "end_rule_text_zh": credit_list.end_rule_text_zh,
+        "end_rule_text_en": credit_list.end_rule_text,
+        "repair_rule_zh": credit_list.repair_rule_zh,
+        "repair_rule_en": credit_list.repair_rule,
         "term_months": credit_list.term_months,
         # Notice before listing (docs/rules.md §5.2): working days to object, None where
         # the list's basis gives no notice.
