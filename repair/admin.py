@@ -7,6 +7,7 @@ from django.contrib import admin
 from core.admin.base import GuardedModelAdmin, register_secret_fields
 
 from .models import (
+    AccessChallenge,
     Attachment,
     CalendarDay,
     CalendarYear,
@@ -17,6 +18,7 @@ from .models import (
     RecordEdition,
     RepairBan,
     RuleEdition,
+    SubjectContact,
     TrainingCertificate,
 )
 
@@ -24,6 +26,8 @@ from .models import (
 # case only: never a URL filter or search of anyone but administrators (rules.md §11.1).
 register_secret_fields(Case, "access_code_hash", "contact_name", "contact_email", "contact_phone")
 register_secret_fields(Attachment, "original_name", "stored_name", "sha256")
+register_secret_fields(SubjectContact, "email")
+register_secret_fields(AccessChallenge, "email", "code_hash", "client")
 
 
 @admin.register(CalendarYear)
@@ -130,6 +134,55 @@ class CaseAdmin(GuardedModelAdmin):
             return qs
         department = actor.department
         return qs.filter(department_id=department.pk if department else -1)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(SubjectContact)
+class SubjectContactAdmin(GuardedModelAdmin):
+    """The contact e-mail of a subject, registered by officials after checking the
+    enterprise's documents: one-time codes of verified access go there (docs/rules.md
+    §8.8). Every save is audited."""
+
+    list_display = ("subject", "updated_at")
+    raw_id_fields = ("subject",)
+    search_fields = ("subject__name", "subject__uscc")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from django.db import transaction
+
+        from core.actors import Actor
+        from core.audit import audit_change, snapshot
+
+        before = snapshot(SubjectContact.objects.get(pk=obj.pk)) if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_change(
+                actor=Actor.for_user(request.user),
+                instance=obj,
+                before=before,
+                reason="admin: registered contact e-mail",
+            )
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AccessChallenge)
+class AccessChallengeAdmin(GuardedModelAdmin):
+    """One-time codes sent (hashed): when, for which subject, how many wrong tries."""
+
+    list_display = ("created_at", "scope", "subject", "attempts", "verified_at")
+    list_filter = ("scope",)
+    raw_id_fields = ("subject",)
+    exclude = ("code_hash",)
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -149,7 +149,8 @@ class RepairApplicationForm(_Applicant):
         label=_("Why the green channel applies"), widget=forms.Textarea, required=False
     )
 
-    def submit(self) -> tuple[Any, str]:
+    def submit(self, **access: Any) -> tuple[Any, str]:
+        """``access``: what the verified access adds (``services.filing_extra``)."""
         data = self.cleaned_data
         return services.repair_application_submit(
             subject=self.subject,
@@ -163,6 +164,7 @@ class RepairApplicationForm(_Applicant):
             contact_email=data["contact_email"],
             contact_phone=data.get("contact_phone", ""),
             files=self.files_for_service(),
+            **access,
         )
 
 
@@ -205,7 +207,8 @@ class ObjectionForm(_Applicant):
             return cleaned
         return super().clean()
 
-    def submit(self) -> tuple[Any, str]:
+    def submit(self, **access: Any) -> tuple[Any, str]:
+        """``access``: what the verified access adds (``services.filing_extra``)."""
         data = self.cleaned_data
         return services.objection_submit(
             subject=self.objected_case.subject if self.objected_case else self.subject,
@@ -219,6 +222,7 @@ class ObjectionForm(_Applicant):
             files=self.files_for_service(),
             objected_case=self.objected_case,
             access_code=data.get("access_code") or self.data.get("access_code") or "",
+            **access,
         )
 
 

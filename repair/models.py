@@ -20,6 +20,7 @@ from enterprises.models import RecordEdition
 from rules.models import CalendarDay, CalendarYear, Jurisdiction, PublicityRule, RuleEdition
 
 __all__ = [
+    "AccessChallenge",
     "Attachment",
     "CalendarDay",
     "CalendarYear",
@@ -38,6 +39,7 @@ __all__ = [
     "RepairApplication",
     "RepairBan",
     "RuleEdition",
+    "SubjectContact",
     "TrainingCertificate",
 ]
 
@@ -364,3 +366,74 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Verified access (docs/rules.md §8.8) ------------------------------------------------
+
+
+class SubjectContact(models.Model):
+    """The contact e-mail a subject registered with the officials: one-time codes of
+    verified access go there. Held by officials, never public (docs/rules.md §11.1)."""
+
+    subject = models.OneToOneField(
+        "enterprises.Subject",
+        verbose_name=_("credit subject"),
+        related_name="access_contact",
+        on_delete=models.PROTECT,
+    )
+    email = models.EmailField(_("contact e-mail for verified access"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registered contact e-mail")
+        verbose_name_plural = _("registered contact e-mails")
+
+    def __str__(self) -> str:
+        return str(self.subject_id)
+
+
+class AccessChallenge(models.Model):
+    """One one-time code sent for verified access: to a subject's registered contact
+    e-mail (``enterprise``) or to a stakeholder's own e-mail (``email``). Only an HMAC of
+    the code is stored; the rows also count the codes sent per address, subject and e-mail
+    for the limits (docs/rules.md §8.8)."""
+
+    class Scope(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise (registered contact e-mail)")
+        EMAIL = "email", _("Stakeholder (own e-mail)")
+
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    subject = models.ForeignKey(
+        "enterprises.Subject",
+        verbose_name=_("credit subject"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    email = models.EmailField(_("sent to"))
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    client = models.CharField(_("client address"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access code")
+        verbose_name_plural = _("access codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="email") | Q(subject__isnull=False),
+                name="access_challenge_enterprise_has_subject",
+            ),
+        ]
+        indexes = [
+            # The limits: codes sent per client address, per subject, per e-mail in an hour.
+            models.Index(fields=["client", "created_at"], name="access_client_idx"),
+            models.Index(fields=["subject", "created_at"], name="access_subject_idx"),
+            models.Index(fields=["email", "created_at"], name="access_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import access_views, views
 
 urlpatterns = [
     # The names of the former guidance pages stay, so links elsewhere keep working.
@@ -8,6 +8,7 @@ urlpatterns = [
     path("repair/new/", views.repair_new, name="repair-new"),
     path("repair/statistics/", views.statistics, name="repair-statistics"),
     path("repair/workbench/", views.workbench, name="repair-workbench"),
+    path("repair/workbench/file/<slug:kind>/", views.workbench_file, name="repair-workbench-file"),
     path("repair/workbench/<int:pk>/", views.workbench_case, name="repair-workbench-case"),
     path(
         "repair/workbench/<int:pk>/attachments/<int:attachment_pk>/",
@@ -20,5 +21,20 @@ urlpatterns = [
         name="repair-workbench-action",
     ),
     path("objections/new/", views.objection_new, name="objection-guide"),
-    path("track/<str:reference>/", views.track, name="repair-track"),
+    # Verified access and case look-up (docs/rules.md §8.8).
+    path("verify/", access_views.verify, name="repair-verify"),
+    path("verify/code/", access_views.verify_code, name="repair-verify-code"),
+    path("verify/end/", access_views.verify_end, name="repair-verify-end"),
+    path("track/", access_views.lookup, name="repair-lookup"),
+    path("track/<str:reference>/", access_views.track, name="repair-track"),
+    path(
+        "track/<str:reference>/decision.txt",
+        access_views.decision_download,
+        name="repair-decision",
+    ),
+    path(
+        "track/<str:reference>/object/",
+        access_views.refusal_objection,
+        name="repair-refusal-objection",
+    ),
 ]

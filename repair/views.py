@@ -17,24 +17,25 @@ from django.views.decorators.http import require_POST
 
 from core.actors import Actor
 from core.exceptions import DomainError
+from enterprises.models import Subject
 
 from . import queries, services
+from .access_forms import bound_data, fix_fields
+from .access_views import SESSION_CODES, page_access, verify_needed
 from .forms import (
-    AccessForm,
     ExtendForm,
     LookupForm,
     ObjectionDecisionForm,
     ObjectionForm,
     ReasonForm,
     RepairApplicationForm,
-    ResubmitForm,
     apply_errors,
 )
 from .models import Attachment, Case, CaseKind
 
-# The tracking page remembers an access code for this session after one correct entry,
-# so the applicant can resubmit without typing it again.
-_SESSION_KEY = "repair_access"
+# The case page remembers an access code for this session after one correct entry, so the
+# applicant can resubmit without typing it again.
+_SESSION_KEY = SESSION_CODES
 
 
 def repair_guide(request: HttpRequest) -> HttpResponse:
@@ -51,79 +52,103 @@ def repair_guide(request: HttpRequest) -> HttpResponse:
 def _submitted(request: HttpRequest, case: Case, code: str) -> HttpResponse:
     request.session.setdefault(_SESSION_KEY, {})[case.reference] = code
     request.session.modified = True
-    return render(request, "repair/submitted.html", {"case": case, "access_code": code})
+    return render(request, "repair/received.html", {"case": case, "access_code": code})
 
 
-def _submit_page(request: HttpRequest, form_class: Any, template: str) -> HttpResponse:
+def _submit_page(
+    request: HttpRequest,
+    form_class: Any,
+    template: str,
+    kind: str,
+    access: services.VerifiedAccess | None,
+) -> HttpResponse:
+    """A filing page: only with verified access (docs/rules.md §8.8); the unverified get a
+    page that explains and offers verification (403 for a submission)."""
+    try:
+        if kind == CaseKind.REPAIR or access is None:
+            services.filing_check(access, kind=kind, subject=_verified_subject(access))
+    except services.AccessRefused as refusal:
+        return verify_needed(request, refusal, status=403 if request.method == "POST" else 200)
+    assert access is not None
+    subject = _verified_subject(access)
+    initial = _initial(access, subject, request.GET.get("uscc", ""))
+    status = 200
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
+        data = bound_data(request.POST, access, subject)
+        form = form_class(data, request.FILES, initial=initial)
+        fix_fields(form, access)
         if form.is_valid():
+            objected = getattr(form, "objected_case", None)
             try:
-                case, code = form.submit()
+                services.filing_check(
+                    access, kind=kind, subject=form.subject, objected_case=objected
+                )
+                case, code = form.submit(**services.filing_extra(access, objected))
+            except services.AccessRefused as refusal:
+                field = refusal.field if refusal.field in form.fields else None
+                form.add_error(field, str(refusal.message))
+                status = refusal.status_code
             except ValidationError as error:
                 apply_errors(form, error)
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
                 return _submitted(request, case, code)
-        status = 400
+        status = status if status != 200 else 400
     else:
-        form = form_class(initial={"uscc": request.GET.get("uscc", "")})
-        status = 200
-    return render(request, template, {"form": form}, status=status)
+        form = form_class(initial=initial)
+        fix_fields(form, access)
+    context = {"form": form, "access": access, "kind": kind}
+    return render(request, template, context, status=status)
+
+
+def _verified_subject(access: services.VerifiedAccess | None) -> Subject | None:
+    if access is None or access.subject_id is None:
+        return None
+    return Subject.objects.filter(pk=access.subject_id).first()
+
+
+def _initial(access: services.VerifiedAccess, subject: Subject | None, uscc: str) -> dict:
+    if subject is not None:
+        return {
+            "uscc": subject.uscc,
+            "legal_representative": subject.legal_representative,
+            "contact_email": access.email,
+        }
+    if access.scope == "email":
+        return {"contact_email": access.email}
+    return {"uscc": uscc}
 
 
 def repair_new(request: HttpRequest) -> HttpResponse:
-    return _submit_page(request, RepairApplicationForm, "repair/repair_form.html")
+    return _submit_page(
+        request,
+        RepairApplicationForm,
+        "repair/repair_form.html",
+        CaseKind.REPAIR,
+        page_access(request),
+    )
 
 
 def objection_new(request: HttpRequest) -> HttpResponse:
-    return _submit_page(request, ObjectionForm, "repair/objection_form.html")
-
-
-def track(request: HttpRequest, reference: str) -> HttpResponse:
-    """State, history and deadlines of a case, for whoever has its access code."""
-    case = None
-    known = request.session.get(_SESSION_KEY, {})
-    form = AccessForm(request.POST if "access_code" in request.POST else None)
-    resubmit = None
-    code = known.get(reference.upper())
-    if form.is_bound and form.is_valid():
-        code = form.cleaned_data["access_code"]
-    if code:
-        case = services.case_for_tracking(reference=reference, access_code=code)
-    if case is None:
-        if form.is_bound:
-            form.add_error("access_code", _("The reference and access code do not match."))
-        return render(
-            request,
-            "repair/track_access.html",
-            {"form": form, "reference": reference},
-            status=403 if form.is_bound else 200,
-        )
-    request.session.setdefault(_SESSION_KEY, {})[case.reference] = code
-    request.session.modified = True
-    if case.state == "incomplete":
-        resubmit = ResubmitForm(
-            request.POST if "note" in request.POST else None, request.FILES or None
-        )
-        if resubmit.is_bound and resubmit.is_valid():
-            try:
-                services.repair_resubmit(
-                    case=case,
-                    note=resubmit.cleaned_data["note"],
-                    files=resubmit.files_for_service(),
-                )
-            except ValidationError as error:
-                apply_errors(resubmit, error)
-            else:
-                return redirect("repair-track", reference=case.reference)
-    return render(
+    return _submit_page(
         request,
-        "repair/track.html",
-        {"case": case, "events": case.events.all(), "resubmit": resubmit},
-        status=400 if resubmit is not None and resubmit.is_bound else 200,
+        ObjectionForm,
+        "repair/objection_form.html",
+        CaseKind.OBJECTION,
+        page_access(request),
     )
+
+
+@staff_member_required
+def workbench_file(request: HttpRequest, kind: str) -> HttpResponse:
+    """The offline window: an official files an objection or a repair application on an
+    enterprise's behalf, for a department they handle (docs/rules.md §8.8)."""
+    if kind not in (CaseKind.REPAIR, CaseKind.OBJECTION):
+        raise Http404
+    form_class = RepairApplicationForm if kind == CaseKind.REPAIR else ObjectionForm
+    access = services.VerifiedAccess.official(_actor(request))
+    return _submit_page(request, form_class, "repair/workbench_file.html", kind, access)
 
 
 def statistics(request: HttpRequest) -> HttpResponse:

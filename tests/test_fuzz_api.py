@@ -79,7 +79,11 @@ def test_api_conforms(case, department_key, keep_test_connection):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/v1/objections/", "/api/v1/repair-applications/"])
 def test_submission_that_is_not_an_object_is_refused_with_400(client, path):
-    response = client.post(path, data="[1, 2]", content_type="application/json")
+    from tests.factories import SubjectFactory
+    from tests.repair.verified import api_headers
+
+    verified = api_headers(SubjectFactory())
+    response = client.post(path, data="[1, 2]", content_type="application/json", **verified)
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "non_field_errors"
 

@@ -36,6 +36,7 @@ from enterprises.models import (
 )
 from repair.models import Case
 from tests.factories import CreditRecordFactory, DepartmentFactory, SubjectFactory
+from tests.repair.verified import api_headers
 from tests.workers import lock_waiters
 
 RECORDS = "/api/v1/records/"
@@ -337,7 +338,7 @@ def objection(subject: Subject, record: CreditRecord) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_repeated_objection_creates_one_case_and_replays_the_access_code(subject, record):
-    client = APIClient()
+    client = APIClient(**api_headers(subject))
     first = post(client, OBJECTIONS, objection(subject, record))
     second = post(client, OBJECTIONS, objection(subject, record))
 
@@ -350,9 +351,24 @@ def test_repeated_objection_creates_one_case_and_replays_the_access_code(subject
 
 
 @pytest.mark.django_db
+def test_unverified_requests_never_replay_a_stored_answer(subject, record):
+    """The access is checked before the key: an unverified client at the same address
+    sending the same key and body gets 401, never the stored access code."""
+    first = post(APIClient(**api_headers(subject)), OBJECTIONS, objection(subject, record))
+    assert first.status_code == 201
+    second = post(APIClient(), OBJECTIONS, objection(subject, record))
+    assert second.status_code == 401 and "access_code" not in second.json()
+
+
+@pytest.mark.django_db
 def test_public_keys_are_per_client_address(subject, record):
-    first = post(APIClient(REMOTE_ADDR="198.51.100.7"), OBJECTIONS, objection(subject, record))
-    other = post(APIClient(REMOTE_ADDR="203.0.113.9"), OBJECTIONS, objection(subject, record))
+    verified = api_headers(subject)
+    first = post(
+        APIClient(REMOTE_ADDR="198.51.100.7", **verified), OBJECTIONS, objection(subject, record)
+    )
+    other = post(
+        APIClient(REMOTE_ADDR="203.0.113.9", **verified), OBJECTIONS, objection(subject, record)
+    )
 
     assert first.status_code == 201
     assert "Idempotent-Replayed" not in other  # another client's key of the same spelling
@@ -375,7 +391,7 @@ def test_repeated_multipart_repair_application_creates_one_case(subject, record)
             "commitment": SimpleUploadedFile("commitment.pdf", PDF, "application/pdf"),
         }
 
-    client = APIClient()
+    client = APIClient(**api_headers(subject))
     headers = {"Idempotency-Key": KEY}
     first = client.post(REPAIRS, form(), format="multipart", headers=headers)
     # A new multipart boundary, the same fields and files: the same request.

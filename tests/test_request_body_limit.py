@@ -108,6 +108,9 @@ def test_upload_without_length_is_refused_with_411_and_not_read(client):
 
 
 def test_bodies_under_the_limit_are_read(client):
+    from tests.repair.verified import verify_client
+
+    verify_client(client, email="walker@example.org")  # a stakeholder (docs/rules.md §8.8)
     body = (
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="uscc"\r\n\r\nX\r\n'
         f"--{BOUNDARY}--\r\n"

@@ -171,14 +171,14 @@ def test_head_of_a_form_page_is_free_like_reading_it(client, db, throttled, url)
 @pytest.mark.parametrize("url", ["/api/v1/objections/", "/api/v1/repair-applications/"])
 def test_api_submissions_are_limited_like_the_forms(client, db, throttled, url):
     first = client.post(url, {}, content_type="application/json")
-    assert first.status_code == 400  # counted, then refused by validation
+    assert first.status_code == 401  # counted, then refused: no verified access
     response = client.post(url, {}, content_type="application/json")
     assert response.status_code == 429
     _retry_after(response, 3600)
     assert response.json()["errors"][0]["code"] == "throttled"
     # Another address has its own count.
     other = client.post(url, {}, content_type="application/json", REMOTE_ADDR="10.9.9.9")
-    assert other.status_code == 400
+    assert other.status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_api_submissions_are_limited_like_the_forms(client, db, throttled, url):
     ],
 )
 def test_pages_and_api_submissions_share_one_count_per_address(client, db, throttled, page, api):
-    assert client.post(page, {}).status_code == 400
+    assert client.post(page, {}).status_code == 403  # unverified (docs/rules.md §8.8)
     assert client.post(api, {}, content_type="application/json").status_code == 429
 
 
@@ -206,4 +206,4 @@ def test_fifteen_api_objections_from_one_address_stop_at_the_default_rate(client
         client.post("/api/v1/objections/", {}, content_type="application/json").status_code
         for _n in range(15)
     ]
-    assert statuses == [400] * 10 + [429] * 5
+    assert statuses == [401] * 10 + [429] * 5

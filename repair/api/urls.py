@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import access, views
 
 urlpatterns = [
     path(
@@ -10,6 +10,10 @@ urlpatterns = [
         views.RepairEligibilityView.as_view(),
         name="api-repair-eligibility",
     ),
+    # Verified access (docs/rules.md §8.8).
+    path("access/codes/", access.AccessCodesView.as_view(), name="api-access-codes"),
+    path("access/verify/", access.AccessVerifyView.as_view(), name="api-access-verify"),
+    path("access/cases/", access.VerifiedCasesView.as_view(), name="api-access-cases"),
     path("objections/", views.ObjectionsView.as_view(), name="api-objections"),
     path(
         "objections/<str:reference>/",

@@ -8,7 +8,8 @@ through the audited services; nothing is deleted. It leaves a job-run row with c
 The package, one module per job: ``expiry`` (the nightly expiry), ``intake`` (objections
 and repair applications received), ``repairs`` (the repair workflow), ``objections``
 (deciding objections), ``reminders`` (the daily deadline reminder), ``uploads`` (attached
-files) and ``common`` (deadlines, access codes, transitions, shared checks). Callers
+files), ``access`` (verified access: one-time codes, who may file and read a case) and
+``common`` (deadlines, access codes, transitions, shared checks). Callers
 import from the package.
 """
 
@@ -17,6 +18,24 @@ from __future__ import annotations
 # Re-exported so that it can be replaced here: the workflows look it up on the package.
 from core.audit import audit_change as audit_change
 
+from .access import (
+    CODE_MINUTES,
+    TOKEN_HEADER,
+    VERIFIED_MINUTES,
+    AccessRefused,
+    VerificationRequired,
+    VerifiedAccess,
+    access_code_request,
+    access_code_verify,
+    access_from_token,
+    case_readable,
+    cases_of,
+    challenge_from_handle,
+    challenge_handle,
+    filing_check,
+    filing_extra,
+    mask_email,
+)
 from .common import (
     CARRY_OUT_DAYS,
     COMPLETENESS_DAYS,
@@ -56,6 +75,7 @@ from .uploads import (
 
 __all__ = [
     "CARRY_OUT_DAYS",
+    "CODE_MINUTES",
     "COMPLETENESS_DAYS",
     "DECISION_DAYS",
     "GREEN_CARRY_OUT_DAYS",
@@ -69,9 +89,17 @@ __all__ = [
     "REMINDER_JOB",
     "REMIND_WITHIN_DAYS",
     "REPAIR_BAN_YEARS",
+    "TOKEN_HEADER",
+    "VERIFIED_MINUTES",
+    "AccessRefused",
     "AttachmentDownload",
     "CaseNotAllowed",
     "ExpiryResult",
+    "VerificationRequired",
+    "VerifiedAccess",
+    "access_code_request",
+    "access_code_verify",
+    "access_from_token",
     "applicant_subject",
     "attachment_download_names",
     "attachment_for_download",
@@ -79,6 +107,13 @@ __all__ = [
     "audit_change",
     "case_deadlines_remind",
     "case_for_tracking",
+    "case_readable",
+    "cases_of",
+    "challenge_from_handle",
+    "challenge_handle",
+    "filing_check",
+    "filing_extra",
+    "mask_email",
     "objection_decide",
     "objection_extend",
     "objection_submit",

@@ -72,18 +72,22 @@ def objection_submit(
     files: Sequence[tuple[str, UploadedFile]] = (),
     objected_case: Case | None = None,
     access_code: str = "",
+    applicant_verified: bool = False,
+    actor: Actor | None = None,
     on: dt.date | None = None,
 ) -> tuple[Case, str]:
     """File an objection (rules.md §7): the records concerned are marked "under objection"
     and a decision is due within 5 working days. Against a published repair anyone may
     object during its 5 working days of publication; against a refused repair only its
-    applicant (the application's access code), within 5 working days of the refusal.
+    applicant (the application's access code, or ``applicant_verified``: the enterprise's
+    verified access, docs/rules.md §8.8), within 5 working days of the refusal. ``actor``:
+    the official filing at the counter on the applicant's behalf, else the applicant.
     Returns the case and its access code."""
     day = on or timezone.localdate()
     if grounds not in Grounds.values:
         raise ValidationError({"grounds": _("Choose the grounds of the objection.")})
     if objected_case is not None and objected_case.state == CaseState.REFUSED:
-        _check_refusal_objectable(objected_case, access_code, day)
+        _check_refusal_objectable(objected_case, access_code, day, verified=applicant_verified)
         grounds = Grounds.REFUSAL_WRONG
         subject = objected_case.subject
         department = objected_case.department
@@ -100,7 +104,8 @@ def objection_submit(
             raise ValidationError({"repair_reference": _("Give the reference of the repair.")})
         department = _targets(subject, records, list_entries)
     _require_reason(explanation, "explanation")
-    actor = Actor.for_system("objection")
+    _check_counter(actor, department)
+    actor = actor or Actor.for_system("objection")
     code = secrets.token_urlsafe(8).upper()[:10]
 
     def body(written: list[Path]) -> Case:
@@ -157,11 +162,24 @@ def objection_submit(
     return case, code
 
 
-def _check_refusal_objectable(refused: Case, access_code: str, day: dt.date) -> None:
-    """Only the applicant objects to a refusal (the application's access code), within
-    5 working days of it (rules.md §7)."""
-    if not access_code or not hmac.compare_digest(
-        refused.access_code_hash, _code_hash(refused.reference, access_code)
+def _check_counter(actor: Actor | None, department: Any) -> None:
+    """An official files on an enterprise's behalf only for a department they handle."""
+    if actor is not None and not actor.may_write(department.pk):
+        raise ValidationError(
+            {"records": _("These records are handled by another department: file them there.")}
+        )
+
+
+def _check_refusal_objectable(
+    refused: Case, access_code: str, day: dt.date, *, verified: bool = False
+) -> None:
+    """Only the applicant objects to a refusal (the application's access code, or the
+    enterprise's verified access), within 5 working days of it (rules.md §7)."""
+    if not verified and (
+        not access_code
+        or not hmac.compare_digest(
+            refused.access_code_hash, _code_hash(refused.reference, access_code)
+        )
     ):
         raise ValidationError(
             {
@@ -195,6 +213,7 @@ def repair_application_submit(
     contact_email: str,
     contact_phone: str = "",
     files: Sequence[tuple[str, UploadedFile]] = (),
+    actor: Actor | None = None,
     on: dt.date | None = None,
 ) -> tuple[Case, str]:
     """Apply for credit repair (rules.md §8): every record or entry must be eligible now;
@@ -202,7 +221,8 @@ def repair_application_submit(
     representative are attached; a serious case needs a training certificate (≥ 3 hours)
     of an approved agency, checked against the registry: issued to this subject, by an
     agency approved on its issue date, not before the decision repaired (rules.md §8.2).
-    Completeness is checked within 2 working days (green channel: 1)."""
+    Completeness is checked within 2 working days (green channel: 1). ``actor``: the
+    official filing at the counter on the enterprise's behalf (docs/rules.md §8.8)."""
     day = on or timezone.localdate()
     department = _targets(subject, records, list_entries)
     _check_eligible(records, list_entries, day, officials=False)
@@ -230,7 +250,8 @@ def repair_application_submit(
         raise ValidationError(
             {"green_channel_reason": _("Say why the case qualifies for the green channel.")}
         )
-    actor = Actor.for_system("applicant")
+    _check_counter(actor, department)
+    actor = actor or Actor.for_system("applicant")
     code = secrets.token_urlsafe(8).upper()[:10]
 
     def body(written: list[Path]) -> Case:

@@ -23,6 +23,7 @@ from rules.workdays import add_working_days
 from tests.factories import CreditRecordFactory
 
 from .conftest import PNG, committing, pdf
+from .verified import verify_client
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def apply(client, subject, records=(), entries=(), **extra):
         "commitment": pdf("commitment.pdf"),
         **extra,
     }
+    verify_client(client, subject)
     with committing():
         response = client.post("/repair/new/", data)
     assert response.status_code == 200, response.content.decode()[:3000]
@@ -185,8 +187,11 @@ def test_granted_repair_leaves_every_public_surface_then_is_objected(
     with override("en"):
         assert "Repaired" in official_client.get(f"/repair/workbench/{case.pk}/").content.decode()
 
-    # Anyone may object during the publication; upheld, the repair is reversed.
-    response = client.__class__().post(
+    # Anyone with a verified e-mail may object during the publication; upheld, the repair
+    # is reversed.
+    stakeholder = client.__class__()
+    verify_client(stakeholder, email="wang@example.org")
+    response = stakeholder.post(
         "/objections/new/",
         {
             "repair_reference": case.reference,
@@ -227,6 +232,7 @@ def test_serious_case_needs_a_registered_certificate(client, subject, department
         decision_date=today - dt.timedelta(days=800),
         publicity_end=today + dt.timedelta(days=300),
     )
+    verify_client(client, subject)
     with override("en"):
         response = client.post(
             "/repair/new/",
@@ -246,10 +252,10 @@ def test_serious_case_needs_a_registered_certificate(client, subject, department
     assert not Case.objects.exists()
 
 
-def test_wrong_legal_representative_is_refused(client, subject, record):
+def test_wrong_legal_representative_is_refused_at_the_counter(official_client, subject, record):
     with override("en"):
-        response = client.post(
-            "/repair/new/",
+        response = official_client.post(
+            "/repair/workbench/file/repair/",
             {
                 "uscc": subject.uscc,
                 "legal_representative": "冒名",
@@ -267,6 +273,7 @@ def test_wrong_legal_representative_is_refused(client, subject, record):
 def test_objection_with_20_day_extension_then_corrected(
     client, official_client, subject, record, today
 ):
+    verify_client(client, subject)
     response = client.post(
         "/objections/new/",
         {
@@ -309,6 +316,7 @@ def test_objection_with_20_day_extension_then_corrected(
 
 def test_objection_revoked_and_kept(client, official_client, subject, record, department, today):
     other = CreditRecordFactory(subject=subject, department=department, title="OTHER")
+    verify_client(client, subject)
     cases = []
     for target in (record, other):
         client.post(

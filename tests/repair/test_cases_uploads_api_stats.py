@@ -19,8 +19,15 @@ from rules.workdays import add_working_days, working_days_between
 from tests.factories import CreditRecordFactory
 
 from .conftest import PNG, committing, pdf
+from .verified import api_headers, verify_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _verified(client, subject):
+    """The pages speak for the subject (docs/rules.md §8.8)."""
+    verify_client(client, subject)
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +118,7 @@ def test_api_submit_and_read_back(client, subject, record):
         "/api/v1/repair-applications/",
         _form(subject, record),
         HTTP_ACCEPT_LANGUAGE="en",
+        **api_headers(subject),
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -131,6 +139,7 @@ def test_api_submit_and_read_back(client, subject, record):
         {"uscc": subject.uscc, "legal_representative": "张三", "grounds": "nonsense"},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
+        **api_headers(subject),
     )
     assert bad.status_code == 400
     fields = {e["field"] for e in bad.json()["errors"]}
@@ -147,6 +156,7 @@ def test_api_submit_and_read_back(client, subject, record):
             "contact_email": "li@example.org",
         },
         content_type="application/json",
+        **api_headers(subject),
     )
     assert ok.status_code == 201, ok.content
     record.refresh_from_db()

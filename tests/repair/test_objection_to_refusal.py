@@ -15,6 +15,7 @@ from rules.workdays import add_working_days
 from tests.factories import CreditRecordFactory
 
 from .conftest import pdf
+from .verified import verify_client
 
 pytestmark = pytest.mark.django_db
 
@@ -121,20 +122,30 @@ def test_objection_to_refusal_needs_the_access_code_and_the_time(refused):
 
 
 def test_objection_to_refusal_through_the_public_form(client, refused):
+    """Only the applicant: unverified, nothing is filed; a third party's verified e-mail is
+    not the applicant; the enterprise verified for the subject is (no access code needed),
+    and is then told the time to object is over (docs/rules.md §7, §8.8)."""
     case, _code = refused
     client.cookies["django_language"] = "en"
+    data = {
+        "repair_reference": case.reference,
+        "access_code": "WRONG",
+        "grounds": "factual_error",
+        "explanation": "拒绝理由与事实不符",
+        "contact_name": "李四",
+        "contact_email": "li@example.org",
+    }
+    response = client.post("/objections/new/", data)
+    assert response.status_code == 403 and "Verify first" in response.content.decode()
+    verify_client(client, email="other@example.org")
     page = client.get("/objections/new/").content.decode()
     assert "refused repair" in page
-    response = client.post(
-        "/objections/new/",
-        {
-            "repair_reference": case.reference,
-            "access_code": "WRONG",
-            "grounds": "factual_error",
-            "explanation": "拒绝理由与事实不符",
-            "contact_name": "李四",
-            "contact_email": "li@example.org",
-        },
-    )
+    response = client.post("/objections/new/", data)
+    assert response.status_code == 403
+    assert "for another subject" in response.content.decode()
+    verify_client(client, case.subject)
+    response = client.post("/objections/new/", {**data, "access_code": ""})
     assert response.status_code == 400
-    assert "Only the applicant may object" in response.content.decode()
+    assert "Only the applicant" not in response.content.decode()
+    assert "time to object to this refusal ended" in response.content.decode()
+    assert not Case.objects.filter(objected_case=case).exists()

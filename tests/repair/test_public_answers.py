@@ -19,6 +19,7 @@ from repair.eligibility import NEVER, NOW, record_eligibility, records_eligibili
 from repair.models import Case
 
 from .conftest import committing, pdf
+from .verified import api_headers, verify_client
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def test_guide_and_forms_name_and_accept_only_public_entries(client, subject, re
     english = {e.pk: e.credit_list.name_en for e in [public, *hidden]}
     assert names[public.pk] in guide or english[public.pk] in guide
     assert not [e.pk for e in hidden if names[e.pk] in guide or english[e.pk] in guide]
+    verify_client(client, subject)
     for url in ["/repair/new/", "/objections/new/"]:
         page = client.get(url, {"uscc": subject.uscc}).content.decode()
         assert _offered(page) == {public.pk}, url
@@ -101,7 +103,10 @@ def test_guide_and_forms_name_and_accept_only_public_entries(client, subject, re
     for entry in hidden:
         assert refusal(entry.pk) == unknown, entry.credit_list.slug
     answer = client.post(
-        "/api/v1/objections/", {**base, "list_entries": [hidden[1].pk]}, "application/json"
+        "/api/v1/objections/",
+        {**base, "list_entries": [hidden[1].pk]},
+        "application/json",
+        **api_headers(subject),
     )
     assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "list_entries"
     assert not Case.objects.exists()
@@ -129,6 +134,7 @@ def test_a_non_public_listing_moves_only_the_officials_answer(
         page = public.get(url).content.decode()
         assert "too often" not in page and "listed 2 times" not in page, url
 
+    verify_client(public, subject)
     with committing():
         response = public.post(
             "/repair/new/",

@@ -15,8 +15,16 @@ from repair import services
 from repair.models import Attachment, Case
 
 from .conftest import PDF, PNG, committing, pdf
+from .verified import api_headers, verify_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _verified(client, subject):
+    """The pages speak for the subject (docs/rules.md §8.8)."""
+    verify_client(client, subject)
+
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64
 
@@ -150,6 +158,7 @@ def test_polyglot_refused_by_the_api_naming_the_field(client, subject, record):
         "/api/v1/repair-applications/",
         _form(subject, record, opinion=SimpleUploadedFile("opinion.png", content)),
         HTTP_ACCEPT_LANGUAGE="en",
+        **api_headers(subject),
     )
     assert response.status_code == 400, response.content
     fields = {e["field"] for e in response.json()["errors"]}
