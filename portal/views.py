@@ -16,7 +16,9 @@ from enterprises import queries
 from enterprises.forms import CommitmentFilterForm, SearchForm
 from enterprises.models import PolicyLevel, ReportIssue
 from enterprises.uscc import USCCError, normalize_uscc, validate_uscc
+from news.queries import latest_articles
 
+from . import home as home_page
 from . import queries as site
 from .report import normalize_code, report_issue
 
@@ -30,8 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "figures": queries.home_figures(),
             "list_figures": site.list_figures(),
-            "red_publications": site.list_publications("red"),
-            "black_publications": site.list_publications("black"),
+            "red_publications": home_page.list_publications("red"),
+            "black_publications": home_page.list_publications("black"),
+            "news": latest_articles(),
             "departments": queries.departments(),
             "form": SearchForm(),
         },
@@ -54,6 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
         result = form.search()
         if result.exact is not None:
             return redirect("enterprise-file", code=result.exact.uscc)
+        site.attach_standings(result.subjects)
     status = 400 if form.is_bound and not form.is_valid() else 200
     params = request.GET.copy()
     params.pop("page", None)
@@ -72,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _file_or_problem(request: HttpRequest, code: str) -> Any:
+def _file_or_problem(request: HttpRequest, code: str, *, view: str = site.VIEW_CHINA) -> Any:
     try:
         normalized = validate_uscc(code)
     except USCCError as error:
@@ -82,7 +86,7 @@ def _file_or_problem(request: HttpRequest, code: str) -> Any:
             title=_("This is not a valid unified social credit code"),
             message=error.messages[0],
         )
-    file = site.credit_file(normalized)
+    file = site.credit_file(normalized, view=view)
     if file is None:
         return _problem(
             request,
@@ -112,12 +116,16 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
         canonical = normalize_uscc(code)
         if canonical and all(c.isalnum() for c in canonical):
             return redirect("enterprise-file", code=canonical)
-    file = _file_or_problem(request, code)
+    view = request.GET.get("view", "")
+    tab = request.GET.get("tab", "")
+    if view not in site.VIEWS:
+        # Credit Zhejiang's groups keep their short addresses (?tab=negative).
+        view = site.VIEW_ZHEJIANG if tab in ("basic", "negative", "trust") else site.VIEW_CHINA
+    file = _file_or_problem(request, code, view=view)
     if isinstance(file, HttpResponse):
         return file
-    tab = request.GET.get("tab", "")
-    if tab not in {t.category for t in file.tabs}:
-        tab = next((t.category for t in file.tabs if t.count), file.tabs[0].category)
+    if tab not in {t.key for t in file.tabs}:
+        tab = next((t.key for t in file.tabs if t.count or t.has_items), file.tabs[0].key)
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
@@ -129,7 +137,8 @@ def enterprise_file(request: HttpRequest, code: str) -> HttpResponse:
         "active_tab": file.tab(tab),
         "records": shown,
         "page": records_page,
-        "query_string": f"tab={tab}",
+        "query_string": file.tab(tab).query,
+        "standing": file.standing,
         "evaluation": file.evaluation,
         "evaluation_template": _evaluation_template(),
         "today": timezone.localdate(file.generated_at),
