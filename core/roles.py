@@ -36,6 +36,9 @@ _REVIEWER: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # The credit centre writes, publishes and withdraws the credit news (never deletes).
     "news": {"article": ("view", "add", "change")},
+    # It registers the contact e-mails of verified access and sees the codes sent
+    # (docs/rules.md §8.8).
+    "repair": {"subjectcontact": ("view", "add", "change"), "accesschallenge": ("view",)},
 }
 ADMIN_APPS = ("enterprises", "lists", "repair", "supervision", "news", "django_celery_beat")
 

@@ -23,6 +23,7 @@ from enterprises.models import CreditRecord, Department, FormerName, JobRun, Sub
 from enterprises.pinyin import search_keys
 
 from .commitments import demo_commitments
+from .contacts import demo_contacts
 from .data.entries import NEGATIVE_ENTRIES, OTHER_ENTRIES, TRUST_ENTRIES
 from .data.industries import INDUSTRIES
 from .data.organisations import (
@@ -183,6 +184,7 @@ def demo_seed(
     demo_commitments(seed=seed, as_of=as_of)
     demo_inspections(seed=seed, as_of=as_of)  # random inspections
     demo_news(as_of=as_of)  # credit news (信用动态) in both languages
+    demo_contacts()  # contact e-mails of verified access (docs/rules.md §8.8)
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

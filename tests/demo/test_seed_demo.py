@@ -100,10 +100,12 @@ def snapshot() -> tuple[list[tuple], list[tuple]]:
 def wipe() -> None:
     from enterprises.models import CreditCommitment
     from lists.models import ListEntry
+    from repair.models import SubjectContact
     from supervision.models import Draw, Inspection, InspectionPlan, Inspector
 
-    # The seed also writes list entries, credit commitments and random inspections,
-    # which protect subjects (and an inspection its penalty record).
+    # The seed also writes list entries, credit commitments, random inspections and
+    # contact e-mails, which protect subjects (and an inspection its penalty record).
+    SubjectContact.objects.all().delete()
     Inspection.objects.all().delete()
     Draw.objects.all().delete()
     InspectionPlan.objects.all().delete()
