@@ -42,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.site import site_name
 from enterprises.models import ReportIssue
 from rules.kinds import INDICATORS_BY_CODE
 
@@ -205,10 +206,7 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
     else:
         story.append(
             _p(
-                _(
-                    "Score %(score)s, grade %(grade)s, unchanged since %(at)s"
-                    " (recomputed every night)."
-                )
+                _("Score %(score)s, grade %(grade)s, evaluated at %(at)s (recomputed every night).")
                 % {
                     "score": evaluation.score,
                     "grade": evaluation.grade,
@@ -320,7 +318,7 @@ def render_pdf(*, file: CreditFile, issue: ReportIssue, verify_url: str) -> byte
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=f"{_('Credit report')} {subject.name}",
-        author="CreditSite",
+        author=site_name(get_language()),
         subject=issue.number,
     )
 
