@@ -502,73 +502,23 @@ def evaluation_explained(subject: Subject, evaluation: Any) -> Any:
     return evaluate_subject(subject, on=evaluation.evaluated_on, catalogue=catalogue)
 
 
-# Drawing area of the history chart, in SVG user units.
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 24
-
-
-def score_chart(history: list[Any], *, edition: Any = None) -> dict[str, Any] | None:
-    """Coordinates for the inline SVG history chart (drawn on the server, no JavaScript)."""
-    if not history:
-        return None
-    scores = [row.score for row in history]
-    floors = (
-        [edition.grade_a_min, edition.grade_b_min, edition.grade_c_min, edition.grade_d_min]
-        if edition is not None
-        else [850, 800, 750, 700]
-    )
-    low = min([*scores, floors[-1]]) - 20
-    high = max([*scores, floors[0]]) + 20
-    inner_w = CHART_WIDTH - 2 * CHART_PAD
-    inner_h = CHART_HEIGHT - 2 * CHART_PAD
-
-    def y(score: float) -> float:
-        return round(CHART_PAD + inner_h * (high - score) / (high - low), 1)
-
-    step = inner_w / max(1, len(history) - 1)
-    points = [
-        {
-            "x": round(CHART_PAD + (index * step if len(history) > 1 else inner_w / 2), 1),
-            "y": y(row.score),
-            "score": row.score,
-            "grade": row.grade,
-            "at": row.at,
-        }
-        for index, row in enumerate(history)
-    ]
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_PAD,
-        "right": CHART_WIDTH - CHART_PAD,
-        "points": points,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "bands": [
-            {"y": y(floor), "label": grade}
-            for floor, grade in zip(floors, "ABCD", strict=True)
-            if low <= floor <= high
-        ],
-        "first": history[0].at,
-        "last": history[-1].at,
-    }
-
-
 _LOAD = object()
 
 
 def evaluation_context(subject: Subject, *, evaluation: Any = _LOAD) -> dict[str, Any]:
     """Everything templates/enterprises/_evaluation.html needs, in a constant number of
-    queries: ``{% include "enterprises/_evaluation.html" with evaluation=… history=… %}``
+    queries (the chart is drawn by the template tag from ``history``, enterprises.charts):
+    ``{% include "enterprises/_evaluation.html" with evaluation=… history=… %}``
     or ``{% include … %}`` after ``context.update(evaluation_context(subject))``.
     ``evaluation``: the subject's evaluation with its edition if already loaded (the credit
     file has it), saving a query."""
     if evaluation is _LOAD:
         evaluation = evaluation_for(subject)
     if evaluation is None:
-        return {"evaluation": None, "history": [], "chart": None, "explained": None}
+        return {"evaluation": None, "history": [], "explained": None}
     history = score_history(subject)
     return {
         "evaluation": evaluation,
         "history": history,
-        "chart": score_chart(history, edition=evaluation.edition),
         "explained": evaluation_explained(subject, evaluation),
     }
