@@ -72,6 +72,8 @@ def public_pages() -> list[str]:
         "/lists/check/",
         "/objections/new/",
         "/repair/new/",
+        "/verify/",
+        "/track/",
         "/repair/statistics/",
         "/reports/verify/NOSUCHCODE/",
     ]
