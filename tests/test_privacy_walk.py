@@ -49,6 +49,8 @@ from enterprises.models import (
 )
 from lists.models import CreditList, ListEntry
 from lists.services import list_entry_list, list_entry_notify, list_entry_propose
+from news.models import Article
+from repair.models import SubjectContact
 from repair.services import objection_submit
 from supervision.models import InspectionPlan, Inspector
 from supervision.services import (
@@ -59,6 +61,7 @@ from supervision.services import (
     plan_publish,
 )
 from tests.factories import CreditRecordFactory, DepartmentFactory, SubjectFactory
+from tests.repair.verified import api_headers, verify_client
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +74,11 @@ PUBLIC_MARKERS = {
     "PUBLST7Q": "fully public list entry",
     "PUBCMT7Q": "fully public commitment",
     "PUBINS7Q": "published inspection result",
+    "PUBNEWS7Q": "published news article",
 }
 HIDDEN_MARKERS = {
+    "DRAFTNEWS7Q": "news article not published",
+    "FUTNEWS7Q": "news article dated tomorrow",
     "PARTREC7Q": "partly public record",
     "GOVREC7Q": "government-only record",
     "EXPREC7Q": "record whose publicity ended",
@@ -93,6 +99,7 @@ HIDDEN_MARKERS = {
     "objmail7q": "objection contact email",
     "13907770777": "objection contact phone",
     "110101199001017777": "natural person's identity number",
+    "contactmail7q": "contact e-mail registered for verified access",
 }
 
 # Routes that are not walked, each with the reason. Keys are the route strings as the
@@ -108,6 +115,11 @@ SKIPPED = {
     "api/v1/objections/": "POST only: walked by _visitor_steps",
     "api/v1/repair-applications/": "POST only: walked by _visitor_steps",
     "api/v1/records/": "POST only, department token: writes credit records",
+    "repair/workbench/file/<slug:kind>/": "staff only: filing at the counter",
+    "verify/end/": "POST only: ends the verified session",
+    "track/<str:reference>/object/": "POST only: the applicant of a refused repair",
+    "api/v1/access/codes/": "POST only: walked by _visitor_steps",
+    "api/v1/access/verify/": "POST only: verifies a one-time code",
 }
 
 # Extra query strings per route, on top of the bare URL.
@@ -314,6 +326,7 @@ def world(tmp_path, settings):
         )
     inspection_publish(actor=SYSTEM, inspection=shown, on=today)
 
+    SubjectContact.objects.create(subject=subject, email="contactmail7q@example.com")
     case, access_code = objection_submit(
         subject=subject,
         records=[public],
@@ -323,6 +336,19 @@ def world(tmp_path, settings):
         contact_email="objmail7q@example.com",
         contact_phone="13907770777",
     )
+
+    articles = [
+        Article.objects.create(
+            language="both",
+            title_zh=f"动态 {marker}",
+            title_en=f"News {marker}",
+            body_zh="正文",
+            body_en="Text",
+            published_on=today + dt.timedelta(days=1 if marker == "FUTNEWS7Q" else 0),
+            is_published=marker != "DRAFTNEWS7Q",
+        ).pk
+        for marker in ("PUBNEWS7Q", "DRAFTNEWS7Q", "FUTNEWS7Q")
+    ]
 
     # Scored, so that the evaluation page and API (which explain what moved the score)
     # are walked with data.
@@ -335,6 +361,7 @@ def world(tmp_path, settings):
         "access_code": access_code,
         "records": list(subject.records.values_list("pk", flat=True)),
         "slugs": list(CreditList.objects.values_list("slug", flat=True)),
+        "articles": articles,
         "public_record": public.pk,
         "public_entry": public_entry.pk,
         "hidden_records": [r.pk for r in hidden_records],
@@ -351,6 +378,7 @@ def _fill(route: str, world) -> list[str]:
         "slug": world["slugs"],
         "reference": [world["case"].reference],
         "record_id": world["records"],
+        "article_id": world["articles"],
     }
     urls = [route]
     for match in _PARAM.finditer(route):
@@ -459,7 +487,7 @@ def _visitor_steps(client: Client, world, seen: dict[str, str]) -> list[str]:
         return text
 
     def post_api(url: str, data: dict, label: str, pk: int) -> list[tuple[str, str]]:
-        response = client.post(url, data, content_type="application/json")
+        response = client.post(url, data, content_type="application/json", **api_verified)
         assert response.status_code < 500, (label, response.status_code)
         seen[label] = _text(response)
         if response.status_code != 400:
@@ -469,6 +497,37 @@ def _visitor_steps(client: Client, world, seen: dict[str, str]) -> list[str]:
             (error.get("field", ""), str(error.get("reason", "")).replace(str(pk), "<id>"))
             for error in response.json().get("errors", [])
         ]
+
+    # Unverified, every filing is refused before the body is read (docs/rules.md §8.8).
+    for page, api, data in forms:
+        response = client.post(page, data)
+        seen[f"POST {page} (unverified)"] = _text(response)
+        if response.status_code != 403:
+            problems.append(f"POST {page} unverified: {response.status_code}, expected 403")
+        response = client.post(api, data, content_type="application/json")
+        seen[f"POST {api} (unverified)"] = _text(response)
+        if response.status_code != 401:
+            problems.append(f"POST {api} unverified: {response.status_code}, expected 401")
+    # Asking for a code names the registered address only masked.
+    for label, response in [
+        ("POST /verify/", client.post("/verify/", {"uscc": subject.uscc})),
+        (
+            "POST /api/v1/access/codes/",
+            client.post(
+                "/api/v1/access/codes/", {"uscc": subject.uscc}, content_type="application/json"
+            ),
+        ),
+        ("GET /verify/code/", client.get("/verify/code/")),
+    ]:
+        assert response.status_code < 400, (label, response.status_code)
+        seen[label] = _text(response)
+    # The visitor who controls the registered mailbox: verified for the subject.
+    verify_client(client, subject)
+    api_verified = api_headers(subject)
+    for url in [f"/repair/new/?uscc={subject.uscc}", f"/objections/new/?uscc={subject.uscc}"]:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        seen[f"{url} (verified)"] = _text(response)
 
     for page, api, data in forms:
         # The code and legal representative alone: the form lists the subject's choices.
@@ -498,6 +557,7 @@ def _visitor_steps(client: Client, world, seen: dict[str, str]) -> list[str]:
                     problems.append(f"{label}: answered {answer}, an unknown id {unknown_api}")
 
     # The applicant follows the objection: a wrong access code, then the right one.
+    client.post("/verify/end/")
     track = f"/track/{world['case'].reference}/"
     response = client.post(track, {"access_code": "WRONG-CODE"})
     assert response.status_code == 403, response.status_code
@@ -586,11 +646,14 @@ def test_no_non_public_marker_appears_anywhere_and_every_public_one_somewhere(wo
     uscc = world["subject"].uscc
     for url in [f"/repair/new/?uscc={uscc}", f"/objections/new/?uscc={uscc}"]:
         assert {("records", world["public_record"]), ("list_entries", world["public_entry"])} <= (
-            _offered(seen[url])
+            _offered(seen[f"{url} (verified)"])
         ), url
     # The public record and list entry reach the PDF as well.
     pdf = next(text for url, text in seen.items() if url.endswith("report.pdf"))
     assert "PUBREC7Q" in pdf
+
+
+WALKED_PARAMS = {"code", "uscc", "slug", "reference", "record_id", "article_id"}
 
 
 def test_every_route_is_walked_or_skipped_with_a_reason():
@@ -599,7 +662,7 @@ def test_every_route_is_walked_or_skipped_with_a_reason():
         if _skipped(route):
             continue
         for match in _PARAM.finditer(route):
-            assert match.group("name") in {"code", "uscc", "slug", "reference", "record_id"}, (
+            assert match.group("name") in WALKED_PARAMS, (
                 f"route {route!r} has <{match.group('name')}>: walk it or add it to SKIPPED"
             )
     stale = [key for key in SKIPPED if not key.endswith("*") and key not in routes]
