@@ -4,10 +4,7 @@ Everything public on the credit file at generation time, with the score and its
 breakdown, a report number and a verification code (also as a QR code) that
 /reports/verify/<code>/ confirms together with the SHA-256 of the file as issued.
 
-Chinese is drawn with WenQuanYi Micro Hei, a TrueType font embedded (subset) in
-the PDF: reportlab cannot embed CFF-flavoured OpenType such as Noto Sans CJK.
-The font ships in static/fonts/ with its licence (Apache-2.0 or GPL-3+ with the
-font exception), from Debian's fonts-wqy-microhei package.
+Chinese is drawn with the font of ``core.pdf`` (WenQuanYi Micro Hei, embedded).
 """
 
 from __future__ import annotations
@@ -16,11 +13,9 @@ import hashlib
 import io
 import secrets
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,8 +27,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
@@ -42,24 +35,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.pdf import pdf_font as _font
 from core.site import site_name
 from enterprises.models import ReportIssue
 from rules.kinds import INDICATORS_BY_CODE
 
 from .queries import CreditFile
 
-FONT_NAME = "WQYMicroHei"
-FONT_PATH = settings.BASE_DIR / "static" / "fonts" / "wqy-microhei.ttc"
 # Verification codes: 16 characters of an alphabet without look-alikes (0/O, 1/I).
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 16
 RECORD_ROWS_PER_TABLE = 20
-
-
-@cache
-def _font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
-    return FONT_NAME
 
 
 def _styles() -> dict[str, ParagraphStyle]:
