@@ -65,3 +65,41 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents(django_db_setup: Any) -> dict[str, str | None]:
+    """The test database's serialized contents (the data migrations' reference data),
+    taken before the browser starts. Once Playwright's sync API runs in this thread,
+    ``connections[alias]`` resolves to objects without them, and ``serialized_rollback``
+    silently restores nothing (tests/conftest.py, ``_browser_tests_last``)."""
+    from django.db import connections
+
+    return {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_restored(request: Any, _serialized_contents: dict[str, str | None]) -> None:
+    """After pytest-django's transactional set-up: reload the reference data where the
+    restore found no serialized contents (an earlier browser test emptied the tables)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.db import connections
+
+    from core.models import Department
+
+    if Department.objects.exists():
+        return
+    from django.core.management import call_command
+
+    for alias, contents in _serialized_contents.items():
+        if contents:
+            # Whatever an earlier test left (e.g. role groups made again) goes first.
+            call_command(
+                "flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True
+            )
+            connections[alias].creation.deserialize_db_from_string(contents)
