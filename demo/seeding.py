@@ -39,6 +39,7 @@ from .lists import demo_lists
 from .news import demo_news
 from .rows import SubjectRows
 from .subjects import generate, plan
+from .training import demo_training
 
 ST = Subject.SubjectType
 
@@ -185,6 +186,7 @@ def demo_seed(
     demo_inspections(seed=seed, as_of=as_of)  # random inspections
     demo_news(as_of=as_of)  # credit news (信用动态) in both languages
     demo_contacts()  # contact e-mails of verified access (docs/rules.md §8.8)
+    demo_training(as_of=as_of)  # agencies, courses, certificates (docs/rules.md §8.2)
     result.seconds = time.monotonic() - started
     with transaction.atomic():
         _audit_run(result, seed, reason="demo data")

@@ -20,6 +20,7 @@ from .models import (
     RuleEdition,
     SubjectContact,
     TrainingCertificate,
+    TrainingCourse,
 )
 
 # Applicants' contact data, access codes and evidence files are for the officials of the
@@ -74,14 +75,20 @@ class TrainingCertificateInline(admin.TabularInline):
     raw_id_fields = ("subject",)
 
 
+class TrainingCourseInline(admin.TabularInline):
+    model = TrainingCourse
+    extra = 0
+
+
 @admin.register(CreditServiceAgency)
 class CreditServiceAgencyAdmin(GuardedModelAdmin):
-    """The registry of agencies approved to run credit repair training."""
+    """The registry of agencies approved to run credit repair training; approved agencies
+    and their active courses are public at /repair/agencies/ (docs/rules.md §8.2)."""
 
-    list_display = ("name", "uscc", "approved", "approved_on")
+    list_display = ("name", "name_en", "uscc", "approved", "approved_on", "approved_until")
     list_filter = ("approved",)
-    search_fields = ("name", "uscc")
-    inlines = [TrainingCertificateInline]
+    search_fields = ("name", "name_en", "uscc")
+    inlines = [TrainingCourseInline, TrainingCertificateInline]
 
 
 @admin.register(RepairBan)

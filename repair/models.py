@@ -9,6 +9,7 @@ re-exported here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
@@ -41,6 +42,7 @@ __all__ = [
     "RuleEdition",
     "SubjectContact",
     "TrainingCertificate",
+    "TrainingCourse",
 ]
 
 
@@ -51,9 +53,16 @@ class CreditServiceAgency(models.Model):
     """A credit service agency approved to run credit repair training."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     approved = models.BooleanField(_("approved"), default=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_until = models.DateField(
+        _("approved until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day of the approval; empty: until withdrawn."),
+    )
 
     class Meta:
         verbose_name = _("credit service agency")
@@ -62,6 +71,47 @@ class CreditServiceAgency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def approved_at(self, day: dt.date) -> bool:
+        """Approved on ``day``: the flag set, and ``day`` inside the approval period where
+        its ends are recorded (docs/rules.md §8.2)."""
+        return (
+            self.approved
+            and (self.approved_on is None or self.approved_on <= day)
+            and (self.approved_until is None or day <= self.approved_until)
+        )
+
+
+class TrainingCourse(models.Model):
+    """A credit repair training course run by an agency (public, docs/rules.md §8.2)."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+        MIXED = "mixed", _("in person and online")
+
+    agency = models.ForeignKey(
+        CreditServiceAgency,
+        verbose_name=_("agency"),
+        related_name="courses",
+        on_delete=models.CASCADE,
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
+        ordering = ["agency", "title_zh"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=3), name="course_at_least_3_hours"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_zh
 
 
 class TrainingCertificate(models.Model):

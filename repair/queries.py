@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.actors import Actor
 from enterprises.models import CreditRecord, Disclosure, RecordState, Subject
@@ -31,7 +31,15 @@ from rules.kinds import NEGATIVE_KINDS
 from rules.workdays import working_days_between
 
 from .eligibility import entry_eligibility, records_eligibility
-from .models import OPEN_EXCLUDED, Case, CaseKind, CaseState, Decision
+from .models import (
+    OPEN_EXCLUDED,
+    Case,
+    CaseKind,
+    CaseState,
+    CreditServiceAgency,
+    Decision,
+    TrainingCourse,
+)
 
 
 @dataclass
@@ -197,3 +205,21 @@ def repaired_in_publication(subject_ids: list[int], day: dt.date) -> dict[int, l
                 )
             )
     return {pk: items for pk, items in found.items() if items}
+
+
+def approved_agencies(on: dt.date) -> list[Any]:
+    """The credit service agencies approved on ``on`` with their active courses: public
+    information only, never the certificates or their holders (docs/rules.md §8.2)."""
+    return list(
+        CreditServiceAgency.objects.filter(approved=True)
+        .filter(Q(approved_on__isnull=True) | Q(approved_on__lte=on))
+        .filter(Q(approved_until__isnull=True) | Q(approved_until__gte=on))
+        .only("name", "name_en", "uscc", "approved_on", "approved_until")
+        .prefetch_related(
+            Prefetch(
+                "courses",
+                queryset=TrainingCourse.objects.filter(active=True).order_by("title_zh"),
+                to_attr="active_courses",
+            )
+        )
+    )

@@ -6,6 +6,8 @@ urlpatterns = [
     # The names of the former guidance pages stay, so links elsewhere keep working.
     path("repair/", views.repair_guide, name="repair-guide"),
     path("repair/new/", views.repair_new, name="repair-new"),
+    path("repair/agencies/", views.agencies, name="repair-agencies"),
+    path("repair/letter/<str:uscc>.pdf", views.commitment_letter, name="repair-letter"),
     path("repair/statistics/", views.statistics, name="repair-statistics"),
     path("repair/workbench/", views.workbench, name="repair-workbench"),
     path("repair/workbench/file/<slug:kind>/", views.workbench_file, name="repair-workbench-file"),

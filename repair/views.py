@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 from core.actors import Actor
 from core.exceptions import DomainError
 from enterprises.models import Subject
+from enterprises.uscc import normalize_uscc
 
 from . import queries, services
 from .access_forms import bound_data, fix_fields
 from .access_views import SESSION_CODES, page_access, verify_needed
+from .eligibility import NOW, records_eligibility
 from .forms import (
     ExtendForm,
     LookupForm,
@@ -31,6 +33,7 @@ from .forms import (
     RepairApplicationForm,
     apply_errors,
 )
+from .letter import render_letter
 from .models import Attachment, Case, CaseKind
 
 # The case page remembers an access code for this session after one correct entry, so the
@@ -149,6 +152,58 @@ def workbench_file(request: HttpRequest, kind: str) -> HttpResponse:
     form_class = RepairApplicationForm if kind == CaseKind.REPAIR else ObjectionForm
     access = services.VerifiedAccess.official(_actor(request))
     return _submit_page(request, form_class, "repair/workbench_file.html", kind, access)
+
+
+def agencies(request: HttpRequest) -> HttpResponse:
+    """The approved credit service agencies and their training courses: public
+    information only, never a certificate or its holder (docs/rules.md §8.2)."""
+    today = timezone.localdate()
+    context = {"agencies": queries.approved_agencies(today), "today": today}
+    return render(request, "repair/agencies.html", context)
+
+
+def commitment_letter(request: HttpRequest, uscc: str) -> HttpResponse:
+    """The Letter of Commitment to Credit Repair as a PDF for the verified enterprise's own
+    subject (docs/rules.md §8.2, §8.8): ``?records=<id>,<id>`` names public negative records
+    of that subject; without it, those repairable now."""
+    subject = Subject.objects.filter(uscc=normalize_uscc(uscc)).first()
+    if subject is None:
+        return _plain(_("No credit subject has this code."), status=404)
+    try:
+        services.filing_check(page_access(request), kind=CaseKind.REPAIR, subject=subject)
+    except services.AccessRefused as refusal:
+        return verify_needed(request, refusal, status=403)
+    offered = queries.public_negative_records(subject)
+    raw = request.GET.get("records", "").strip()
+    if raw:
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if not parts or not all(part.isdigit() and len(part) <= 12 for part in parts):
+            return _plain(_("records: give record numbers separated by commas."), status=400)
+        wanted = {int(part) for part in parts}
+        records = list(offered.filter(pk__in=wanted))
+        missing = wanted - {record.pk for record in records}
+        if missing:
+            return _plain(
+                _("Not public negative information of this subject: record %(ids)s.")
+                % {"ids": ", ".join(str(pk) for pk in sorted(missing))},
+                status=400,
+            )
+    else:
+        candidates = list(offered)
+        answers = records_eligibility(candidates)
+        records = [r for r in candidates if answers[r.pk].status == NOW]
+        if not records:
+            return _plain(_("This subject has no public record that may be repaired now."), 400)
+    response = HttpResponse(
+        render_letter(subject=subject, records=records), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="commitment-{subject.uscc}.pdf"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def statistics(request: HttpRequest) -> HttpResponse:

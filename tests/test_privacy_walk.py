@@ -50,7 +50,7 @@ from enterprises.models import (
 from lists.models import CreditList, ListEntry
 from lists.services import list_entry_list, list_entry_notify, list_entry_propose
 from news.models import Article
-from repair.models import SubjectContact
+from repair.models import CreditServiceAgency, SubjectContact, TrainingCertificate
 from repair.services import objection_submit
 from supervision.models import InspectionPlan, Inspector
 from supervision.services import (
@@ -75,6 +75,7 @@ PUBLIC_MARKERS = {
     "PUBCMT7Q": "fully public commitment",
     "PUBINS7Q": "published inspection result",
     "PUBNEWS7Q": "published news article",
+    "PUBAGENCY7Q": "approved credit service agency",
 }
 HIDDEN_MARKERS = {
     "DRAFTNEWS7Q": "news article not published",
@@ -100,6 +101,9 @@ HIDDEN_MARKERS = {
     "13907770777": "objection contact phone",
     "110101199001017777": "natural person's identity number",
     "contactmail7q": "contact e-mail registered for verified access",
+    "CERTHOLD7Q": "training certificate's attendee",
+    "CERTNUM7Q": "training certificate's number",
+    "UNAPPAGENCY7Q": "agency not approved",
 }
 
 # Routes that are not walked, each with the reason. Keys are the route strings as the
@@ -327,6 +331,17 @@ def world(tmp_path, settings):
     inspection_publish(actor=SYSTEM, inspection=shown, on=today)
 
     SubjectContact.objects.create(subject=subject, email="contactmail7q@example.com")
+    # Approved agencies are public, the certificates they issue never (rules.md §8.2).
+    agency = CreditServiceAgency.objects.create(name="机构 PUBAGENCY7Q")
+    CreditServiceAgency.objects.create(name="机构 UNAPPAGENCY7Q", approved=False)
+    TrainingCertificate.objects.create(
+        agency=agency,
+        number="CERTNUM7Q",
+        hours=3,
+        issued_on=today,
+        attendee="CERTHOLD7Q",
+        subject=subject,
+    )
     case, access_code = objection_submit(
         subject=subject,
         records=[public],
@@ -528,6 +543,18 @@ def _visitor_steps(client: Client, world, seen: dict[str, str]) -> list[str]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         seen[f"{url} (verified)"] = _text(response)
+
+    # The letter of commitment names public records only; a non-public id is answered
+    # like an id that does not exist (rules.md §8.2).
+    letter = f"/repair/letter/{subject.uscc}.pdf"
+    response = client.get(f"{letter}?records={world['public_record']}")
+    assert response.status_code == 200, response.status_code
+    seen[f"{letter} (verified)"] = _text(response)
+    unknown = _text(client.get(f"{letter}?records={UNKNOWN_ID}")).replace(str(UNKNOWN_ID), "<id>")
+    for pk in world["hidden_records"]:
+        answer = _text(client.get(f"{letter}?records={pk}")).replace(str(pk), "<id>")
+        if answer != unknown:
+            problems.append(f"{letter}?records={pk}: answered {answer}, an unknown id {unknown}")
 
     for page, api, data in forms:
         # The code and legal representative alone: the form lists the subject's choices.

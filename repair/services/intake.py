@@ -296,8 +296,8 @@ def _certificate(
     number: str, *, required: bool, subject: Subject, decided_on: dt.date | None
 ) -> TrainingCertificate | None:
     """The training certificate counts only for the subject named on it, from an agency
-    approved when it was issued, and issued on or after the (latest) decision being
-    repaired (rules.md §8.2)."""
+    approved when it was issued (inside its approval period), and issued on or after the
+    (latest) decision being repaired (rules.md §8.2)."""
 
     def refuse(message: str) -> ValidationError:
         return ValidationError({"training_certificate_number": message})
@@ -312,8 +312,7 @@ def _certificate(
         .select_related("agency")
         .first()
     )
-    approved_on = certificate.agency.approved_on if certificate is not None else None
-    if certificate is None or (approved_on is not None and certificate.issued_on < approved_on):
+    if certificate is None or not certificate.agency.approved_at(certificate.issued_on):
         raise refuse(
             _("No certificate with this number was issued by an approved credit service agency.")
         )

@@ -100,12 +100,15 @@ def snapshot() -> tuple[list[tuple], list[tuple]]:
 def wipe() -> None:
     from enterprises.models import CreditCommitment
     from lists.models import ListEntry
-    from repair.models import SubjectContact
+    from repair.models import CreditServiceAgency, SubjectContact, TrainingCertificate
     from supervision.models import Draw, Inspection, InspectionPlan, Inspector
 
     # The seed also writes list entries, credit commitments, random inspections and
-    # contact e-mails, which protect subjects (and an inspection its penalty record).
+    # contact e-mails and training certificates, which protect subjects (and an
+    # inspection its penalty record).
     SubjectContact.objects.all().delete()
+    TrainingCertificate.objects.all().delete()
+    CreditServiceAgency.objects.all().delete()
     Inspection.objects.all().delete()
     Draw.objects.all().delete()
     InspectionPlan.objects.all().delete()

@@ -43,6 +43,7 @@ def public_pages() -> list[str]:
         "/repair/",
         "/repair/new/",
         "/repair/statistics/",
+        "/repair/agencies/",
         "/news/",
         "/reports/verify/NOSUCHCODE/",
         "/enterprises/123/",
