@@ -16,10 +16,14 @@ def demo_contacts(*, batch_size: int = 2000) -> int:
     """A contact e-mail for every enterprise without one; returns how many were added."""
     have = SubjectContact.objects.values("subject_id")
     missing = (
-        Subject.objects.filter(subject_type=Subject.SubjectType.ENTERPRISE)
+        Subject.objects.filter(subject_type=Subject.SubjectType.ENTERPRISE, uscc__isnull=False)
         .exclude(pk__in=have)
         .values_list("pk", "uscc")
     )
-    rows = [SubjectContact(subject_id=pk, email=demo_contact_email(uscc)) for pk, uscc in missing]
+    rows = [
+        SubjectContact(subject_id=pk, email=demo_contact_email(uscc))
+        for pk, uscc in missing
+        if uscc is not None  # an organisation always has one (rules.md §2.1); mypy knows not
+    ]
     SubjectContact.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
