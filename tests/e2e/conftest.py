@@ -88,18 +88,27 @@ def _reference_data_restored(request: Any, _serialized_contents: dict[str, str |
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
+    # pytest-django's own set-up (and its restore, where it works) comes first.
+    request.getfixturevalue("_django_db_helper")
     from django.db import connections
 
     from core.models import Department
 
     if Department.objects.exists():
         return
-    from django.core.management import call_command
+    from django.core.management.color import no_style
 
     for alias, contents in _serialized_contents.items():
         if contents:
-            # Whatever an earlier test left (e.g. role groups made again) goes first.
-            call_command(
-                "flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True
+            connection = connections[alias]
+            # Whatever an earlier test left (e.g. role groups made again) goes first; the
+            # sequences keep their values, as a test's own flush leaves them.
+            tables = connection.introspection.django_table_names(
+                only_existing=True, include_views=False
+            )
+            connection.ops.execute_sql_flush(
+                connection.ops.sql_flush(
+                    no_style(), tables, reset_sequences=False, allow_cascade=True
+                )
             )
             connections[alias].creation.deserialize_db_from_string(contents)

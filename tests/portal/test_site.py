@@ -166,8 +166,12 @@ def factory_name(word: str):
 
 
 def test_search_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    from django.db import connection
+
     SubjectFactory.create_batch(3, name=factory_name("计数"))
-    with django_assert_max_num_queries(8) as few:
+    # PostgreSQL asks the planner for a row estimate first (one EXPLAIN).
+    budget = 8 + (connection.vendor == "postgresql")
+    with django_assert_max_num_queries(budget) as few:
         client.get("/search/", {"q": "计数"})
     SubjectFactory.create_batch(25, name=factory_name("计数"))
     with django_assert_max_num_queries(len(few.captured_queries)):

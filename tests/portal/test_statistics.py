@@ -197,3 +197,14 @@ def test_empty_database_gives_a_page_not_an_error():
     response = Client().get("/statistics/")
     assert response.status_code == 200
     assert "None." in response.content.decode() or "无" in response.content.decode()
+
+
+def test_the_command_stores_a_snapshot(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("compute_statistics", stdout=out)
+    pk = StatisticsSnapshot.objects.latest("pk").pk
+    assert f"Stored statistics snapshot {pk}." in out.getvalue()
