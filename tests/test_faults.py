@@ -642,7 +642,13 @@ def test_task_of_a_killed_worker_is_redelivered_after_the_visibility_timeout(
     timing("SIGKILL to task done by the second worker", time.monotonic() - killed)
     assert f"enterprises.rescore_subject[{result.id}]" in first.log()
     assert f"enterprises.rescore_subject[{result.id}] succeeded" in second.log()
-    assert client.hlen("unacked") == 0
+    # The acknowledgement follows the "succeeded" log line (late acks): wait for it.
+    wait_until(
+        lambda: client.hlen("unacked") == 0,
+        timeout=10,
+        what="the second worker's acknowledgement",
+        log=second.log,
+    )
 
 
 # --- The sweep itself (every pass) ----------------------------------------------------------
