@@ -25,7 +25,7 @@ from .models import (
     Subject,
 )
 from .pinyin import query_key
-from .uscc import USCCError, looks_like_uscc, validate_uscc
+from .uscc import USCCError, looks_like_uscc, normalize_uscc, validate_uscc
 
 # Counting every match of a common term (有限公司 matches most subjects) costs seconds
 # on a province's data (DESIGN): counts stop here and show as "10,000+".
@@ -54,6 +54,13 @@ def departments() -> QuerySet[Department]:
 def public_subjects() -> QuerySet[Subject]:
     """Subjects the public may look up: natural persons' data is not public (rules.md §2)."""
     return Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
+
+
+def public_subject_by_code(uscc: str) -> Subject | None:
+    """The organisation with this unified social credit code (written any way the public
+    writes it), None if there is none or the code is empty."""
+    code = normalize_uscc(uscc or "")
+    return public_subjects().filter(uscc=code).first() if code else None
 
 
 # --- Search ---------------------------------------------------------------------------------

@@ -31,6 +31,14 @@ def active_entries(*, on: dt.date | None = None) -> QuerySet[ListEntry]:
     )
 
 
+def serious_black_entries(*, on: dt.date) -> QuerySet[ListEntry]:
+    """Entries in force on ``on`` (rules.md §5.4) on serious black lists: the listings that
+    keep a record public (rules.md §6.4) and extend retention (rules.md §6.6)."""
+    return active_entries(on=on).filter(
+        credit_list__color=CreditList.Color.BLACK, credit_list__is_serious=True
+    )
+
+
 def subject_labels(subject_ids: Iterable[int], *, on: dt.date | None = None) -> dict[int, str]:
     """Label per subject id: "punished" (失信惩戒对象) with an active entry on a serious
     black list; "encouraged" (守信激励对象) with an active red entry and no such black

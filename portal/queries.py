@@ -286,25 +286,7 @@ def attach_standings(subjects: list[Subject]) -> None:
         subject.standing = standings.get(subject.pk)  # type: ignore[attr-defined]
 
 
-# --- Home page: list publications and figures ------------------------------------------------
-
-
-def list_publications(color: str, *, limit: int = 6) -> list[dict[str, Any]]:
-    """专题公示: the latest publications of a colour's lists (list, authority, date, count)."""
-    return list(
-        active_entries()
-        .filter(credit_list__color=color)
-        .values(
-            "credit_list__slug",
-            "credit_list__name_zh",
-            "credit_list__name_en",
-            "credit_list__authority__name_zh",
-            "credit_list__authority__name_en",
-            "listed_on",
-        )
-        .annotate(entries=Count("id"))
-        .order_by("-listed_on", "credit_list__slug")[:limit]
-    )
+# --- Home page: list figures (the publications: portal.home) ------------------------------
 
 
 def list_figures() -> dict[str, int]:

@@ -163,20 +163,15 @@ class SubjectContactAdmin(GuardedModelAdmin):
     search_fields = ("subject__name", "subject__uscc")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        from django.db import transaction
-
         from core.actors import Actor
-        from core.audit import audit_change, snapshot
 
-        before = snapshot(SubjectContact.objects.get(pk=obj.pk)) if change else None
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_change(
-                actor=Actor.for_user(request.user),
-                instance=obj,
-                before=before,
-                reason="admin: registered contact e-mail",
-            )
+        from .services.access import subject_contact_save
+
+        subject_contact_save(
+            actor=Actor.for_user(request.user),
+            contact=obj,
+            reason="admin: registered contact e-mail",
+        )
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -209,7 +209,7 @@ def _records_eligibility(
     public: bool,
     applied_on: dt.date | None = None,
 ) -> dict[int, Eligibility]:
-    from rules.publicity import jurisdiction_for_department
+    from rules.publicity import EditionBook, jurisdiction_for_department
 
     from .models import RecordEdition, RuleEdition
 
@@ -227,28 +227,14 @@ def _records_eligibility(
     bans = _active_bans(subject_ids, day)
     too_often = _listed_too_often(subject_ids, day=day, public=public)
 
-    applicable = [e for e in editions if not e.reference_only]
-    national = sorted(
-        (e for e in applicable if e.jurisdiction == "national"), key=lambda e: e.effective_from
-    )
-
-    def in_force(jurisdiction: str, when: dt.date) -> Any:
-        # As rules.publicity.edition_in_force (no fallback), over the editions loaded.
-        for edition in applicable:
-            if edition.jurisdiction == jurisdiction and edition.in_force_on(when):
-                return edition
-        return None
-
-    def publicity_edition(when: dt.date) -> Any:
-        # As rules.publicity.national_edition_for (rules.md §6.1).
-        found = in_force("national", when)
-        return found or next((e for e in national if e.effective_from > when), None)
+    # Every choice of edition as rules.publicity makes it, over the editions loaded.
+    book = EditionBook([e for e in editions if not e.reference_only])
 
     applied: dict[int, Any] = {}
     needs_clean: list[CreditRecord] = []
     for record in records:
-        own = in_force(jurisdiction_for_department(record.department), record.decision_date)
-        applied[record.pk] = by_id.get(stored.get(record.pk, 0)) or publicity_edition(
+        own = book.in_force(jurisdiction_for_department(record.department), record.decision_date)
+        applied[record.pk] = by_id.get(stored.get(record.pk, 0)) or book.national_for(
             record.decision_date
         )
         # The clean-record condition is a repair rule of the department's jurisdiction

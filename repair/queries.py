@@ -17,7 +17,7 @@ from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from core.actors import Actor
 from enterprises.models import CreditRecord, Disclosure, RecordState, Subject
-from enterprises.uscc import normalize_uscc
+from enterprises.queries import public_subject_by_code
 from lists.models import ListEntry
 from lists.queries import public_entries_of
 from lists.standing import (
@@ -67,14 +67,7 @@ def repair_lookup(uscc: str, *, on: dt.date | None = None) -> Lookup | None:
     """A subject's public negative records and public list entries with their eligibility,
     as the public may be told it: nothing partly public, government-only or of an
     unpublished list is named or moves an answer (rules.md §3.5, §3.7)."""
-    code = normalize_uscc(uscc or "")
-    subject = (
-        Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
-        .filter(uscc=code)
-        .first()
-        if code
-        else None
-    )
+    subject = public_subject_by_code(uscc)
     if subject is None:
         return None
     standing = subject_standing(subject.pk, on=on)

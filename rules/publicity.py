@@ -127,13 +127,6 @@ class EditionBook:
             key=lambda e: e.effective_from,
         )
 
-    def retention_for(self, on: dt.date) -> RuleEdition | None:
-        chosen = None
-        for edition in self.retention_editions():
-            if chosen is None or edition.effective_from <= on:
-                chosen = edition
-        return chosen
-
     def rule(self, edition: RuleEdition, kind: str, severity: str) -> PublicityRule | None:
         rules = {r.info_kind: r for r in edition.rules.all() if r.severity == severity}
         return rules.get(_info_kind(kind)) or rules.get(PublicityRule.InfoKind.ANY)

@@ -34,11 +34,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actors import Actor
-from core.audit import audit_append
+from core.audit import audit_append, audit_change, snapshot
 from core.exceptions import DomainError
 from core.site import site_name
 from enterprises.models import Subject
-from enterprises.uscc import normalize_uscc
+from enterprises.queries import public_subject_by_code
 
 from ..models import AccessChallenge, Case, CaseKind, CaseState, Grounds, SubjectContact
 
@@ -130,6 +130,16 @@ class VerifiedAccess:
         return self.scope == OFFICIAL
 
 
+def subject_contact_save(*, actor: Actor, contact: SubjectContact, reason: str) -> SubjectContact:
+    """Register or change a subject's contact e-mail (officials, after checking the
+    enterprise's documents; docs/rules.md §8.8), audited with what it was."""
+    before = snapshot(SubjectContact.objects.get(pk=contact.pk)) if contact.pk is not None else None
+    with transaction.atomic():
+        contact.save()
+        audit_change(actor=actor, instance=contact, before=before, reason=reason)
+    return contact
+
+
 def mask_email(email: str) -> str:
     """``zhang.san@example.com`` → ``z***@e***.com``: enough to recognise one's mailbox."""
     local, _at, domain = email.partition("@")
@@ -157,14 +167,7 @@ def access_code_request(
     now = now or timezone.now()
     subject = None
     if uscc.strip():
-        code = normalize_uscc(uscc)
-        subject = (
-            Subject.objects.exclude(subject_type=Subject.SubjectType.NATURAL_PERSON)
-            .filter(uscc=code)
-            .first()
-            if code
-            else None
-        )
+        subject = public_subject_by_code(uscc)
         if subject is None:
             raise ValidationError({"uscc": _("No credit subject has this code.")})
         contact = SubjectContact.objects.filter(subject=subject).first()

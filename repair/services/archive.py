@@ -15,13 +15,14 @@ import logging
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.audit import audit_append
 from enterprises.models import AuditEvent, CreditRecord, RecordState
+from lists.queries import serious_black_entries
 from rules.kinds import NEGATIVE_KINDS
 from rules.publicity import EditionBook
 
@@ -51,30 +52,10 @@ def retention_over(day: dt.date) -> Q:
     return condition
 
 
-def retention_end(record: CreditRecord) -> dt.date | None:
-    """The last day ``record`` is kept for government use (not counting a listing that
-    extends it), None where no retention applies (not negative, or permanent)."""
-    if record.kind not in NEGATIVE_KINDS or (
-        record.publicity_end is None and record.state not in ARCHIVABLE_STATES
-    ):
-        return None
-    chosen = EditionBook.load().retention_for(record.decision_date)
-    if chosen is None or chosen.retention_months is None:
-        return None
-    return record.decision_date + relativedelta(months=chosen.retention_months)
-
-
-def archivable(day: dt.date):  # type: ignore[no-untyped-def]
+def archivable(day: dt.date) -> QuerySet[CreditRecord]:
     """Records to archive on ``day``: negative, out of publicity, retention over, and the
     subject not on a serious black list in force (which extends retention)."""
-    from lists.models import CreditList
-    from lists.queries import active_entries
-
-    listed = active_entries(on=day).filter(
-        credit_list__color=CreditList.Color.BLACK,
-        credit_list__is_serious=True,
-        subject_id=OuterRef("subject_id"),
-    )
+    listed = serious_black_entries(on=day).filter(subject_id=OuterRef("subject_id"))
     return (
         CreditRecord.objects.filter(state__in=ARCHIVABLE_STATES, kind__in=list(NEGATIVE_KINDS))
         .filter(retention_over(day))

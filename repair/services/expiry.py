@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from enterprises.services import (
     record_removals_add,
     subjects_rescore_request,
 )
+from lists.queries import serious_black_entries
 
 if TYPE_CHECKING:
     from lists.models import ListEntry
@@ -55,21 +56,10 @@ class ExpiryResult:
     job_id: int | None = None
 
 
-def _serious_black_entries(day: dt.date) -> QuerySet[ListEntry]:
-    """Entries in force on ``day`` (rules.md §5.4) on serious black lists: the listings
-    that keep a record public under an edition that says so (rules.md §6.4)."""
-    from lists.models import CreditList
-    from lists.queries import active_entries
-
-    return active_entries(on=day).filter(
-        credit_list__color=CreditList.Color.BLACK, credit_list__is_serious=True
-    )
-
-
 def _held(day: dt.date) -> Q:
     """A due record is held on ``day`` when its applied edition keeps information public
     while listed and its subject has a serious black-list entry in force (rules.md §6.4)."""
-    listed = _serious_black_entries(day).filter(subject_id=OuterRef("subject_id"))
+    listed = serious_black_entries(on=day).filter(subject_id=OuterRef("subject_id"))
     return Q(Exists(listed), rule_edition_applied__local_edition__keeps_public_while_listed=True)
 
 
@@ -90,7 +80,7 @@ def records_kept_public(records: list[CreditRecord], *, on: dt.date) -> dict[int
         return {}
     entries: dict[int, ListEntry] = {}
     for entry in (
-        _serious_black_entries(on)
+        serious_black_entries(on=on)
         .filter(subject_id__in={r.subject_id for r in past if r.pk in keeping})
         .select_related("credit_list")
         .order_by("listed_on", "pk")
